@@ -1,0 +1,69 @@
+import Foundation
+
+/// Reads Atom 1.0 (RFC 4287) and Atom 0.3 documents.
+///
+/// Atom 0.3 differs in element names (`tagline`, `issued`, `modified`, `created`,
+/// `url` for a person's web address) and in its content model (`type` is a MIME type,
+/// `mode` says xml, escaped or base64); both are handled here, keyed on `format`.
+enum AtomReader {
+    static func read(root: FeedXMLElement, format: FeedFormat) -> ParsedFeed {
+        let reader = Vocabulary(format: format, namespaces: [root.namespace])
+        var feed = ParsedFeed(format: format)
+        feed.title = reader.text(of: root.last(of: [reader.key("title")]))
+        feed.subtitle = reader.text(of: root.last(of: [reader.key("subtitle"), reader.key("tagline")]))
+        feed.link = AtomLinks.alternate(in: root, namespaces: reader.namespaces)
+        feed.id = root.last(of: [reader.key("id")])?.trimmedText
+        feed.updated = root.date(of: [reader.key("updated"), reader.key("modified"), ("date", [Namespace.dublinCore])])
+        feed.published = root.date(of: [reader.key("published"), reader.key("issued")])
+        feed.authors = reader.people(in: root)
+        feed.entries = root.elements("entry", in: reader.namespaces).map(reader.entry(from:))
+        return feed
+    }
+
+    /// Element names and text rules of one Atom version.
+    private struct Vocabulary {
+        let format: FeedFormat
+        /// The root's namespace: Atom 1.0, 0.3, a pre-0.3 draft's, or none.
+        let namespaces: Set<String?>
+
+        func key(_ name: String) -> ElementKey { (name, namespaces) }
+
+        func text(of element: FeedXMLElement?) -> String? {
+            guard let element else { return nil }
+            let kind = format == .atom03 ? TextConstruct.atom03Kind(of: element) : TextConstruct.atom10Kind(of: element)
+            return TextConstruct.plainText(of: element, as: kind)
+        }
+
+        func entry(from element: FeedXMLElement) -> FeedEntry {
+            var entry = FeedEntry()
+            entry.id = element.last(of: [key("id")])?.trimmedText
+            entry.title = text(of: element.last(of: [key("title")]))
+            entry.link = AtomLinks.alternate(in: element, namespaces: namespaces)
+            entry.authors = people(in: element)
+            entry.published = element.date(of: [key("published"), key("issued"), ("issued", [Namespace.dublinCoreTerms])])
+            entry.updated = element.date(of: [key("updated"), key("modified"), ("date", [Namespace.dublinCore])])
+            entry.created = element.date(of: [key("created"), ("created", [Namespace.dublinCoreTerms])])
+            entry.contentText = text(of: element.first("content", in: namespaces))
+            entry.summaryText = text(of: element.last(of: [key("summary")]))
+            entry.categories = element.all(of: [key("category"), ("subject", [Namespace.dublinCore])]).compactMap { category in
+                let term = category.attribute("term") ?? category.attribute("label") ?? category.deepText
+                let trimmed = term.trimmingCharacters(in: .whitespacesAndNewlines)
+                return trimmed.isEmpty ? nil : trimmed
+            }
+            return entry
+        }
+
+        func people(in element: FeedXMLElement) -> [FeedPerson] {
+            element.elements("author", in: namespaces).compactMap { author in
+                let uri = author.last(of: [key("uri"), key("url"), key("homepage")]).flatMap { uriElement in
+                    uriElement.trimmedText.map { uriElement.resolve($0) }
+                }
+                let person = FeedPerson(
+                    name: author.last(of: [key("name")])?.trimmedText,
+                    email: author.last(of: [key("email")])?.trimmedText,
+                    uri: uri)
+                return person.isEmpty ? nil : person
+            }
+        }
+    }
+}

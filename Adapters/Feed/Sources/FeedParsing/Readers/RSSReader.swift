@@ -1,0 +1,85 @@
+import Foundation
+
+/// Reads RSS 0.90, 0.91-0.94, 1.0 (RDF) and 2.0 documents.
+///
+/// RSS versions differ mostly in namespaces and where items sit (inside `channel`
+/// for 0.91+/2.0, beside it under `rdf:RDF` for 0.90/1.0), so one reader serves all:
+/// core elements are matched in any of `Namespace.rssCore` or the root's own
+/// namespace (old drafts used several), and items are collected from both places.
+struct RSSReader {
+    let core: Set<String?>
+
+    static func read(root: FeedXMLElement, format: FeedFormat) -> ParsedFeed {
+        let reader = RSSReader(core: Namespace.rssCore.union([root.namespace == Namespace.rdf ? nil : root.namespace]))
+        return reader.read(root: root, format: format)
+    }
+
+    func read(root: FeedXMLElement, format: FeedFormat) -> ParsedFeed {
+        let channel = root.first("channel", in: core)
+        var feed = ParsedFeed(format: format)
+        if let channel {
+            feed.title = channel.last(of: [("title", core), dc("title")])
+                .flatMap { TextConstruct.plainText(of: $0, as: TextConstruct.rssTitleKind(of: $0)) }
+            if let linkElement = channel.last("link", in: core), let link = linkElement.trimmedText {
+                feed.link = linkElement.resolve(link)
+            } else {
+                feed.link = AtomLinks.alternate(in: channel, namespaces: [Namespace.atom10])
+            }
+            feed.subtitle = channel.last(of: [("description", core), dc("description")])
+                .flatMap { TextConstruct.plainText(of: $0, as: .html) }
+            feed.updated = channel.date(of: [("lastBuildDate", core), dc("date"), dcterms("modified")])
+            feed.published = channel.date(of: [("pubDate", core), dcterms("issued")])
+            feed.authors = people(in: channel, keys: [("managingEditor", core), ("author", core), dc("creator"), dc("author")])
+        }
+        let itemParents = [channel, root].compactMap { $0 }
+        feed.entries = itemParents.flatMap { $0.elements("item", in: core) }.map { entry(from: $0) }
+        return feed
+    }
+
+    func entry(from item: FeedXMLElement) -> FeedEntry {
+        var entry = FeedEntry()
+        entry.title = item.last(of: [("title", core), dc("title")])
+            .flatMap { TextConstruct.plainText(of: $0, as: TextConstruct.rssTitleKind(of: $0)) }
+
+        let guidElement = item.last("guid", in: core)
+        let guid = guidElement?.trimmedText
+        entry.id = guid ?? item.last(of: [dc("identifier")])?.trimmedText ?? item.attribute("about", namespace: Namespace.rdf)
+
+        if let linkElement = item.last("link", in: core), let link = linkElement.trimmedText {
+            entry.link = linkElement.resolve(link)
+        } else if let alternate = AtomLinks.alternate(in: item, namespaces: [Namespace.atom10]) {
+            entry.link = alternate
+        } else if let guidElement, let guid, isPermaLink(guidElement) {
+            entry.link = guidElement.resolve(guid)
+        }
+
+        entry.authors = people(in: item, keys: [("author", core), dc("creator"), dc("author")])
+        entry.published = item.date(of: [("pubDate", core), dcterms("issued")])
+        entry.updated = item.date(of: [dc("date"), dcterms("modified")])
+        entry.created = item.date(of: [dcterms("created")])
+
+        entry.summaryText = item.last(of: [("description", core), dc("description")])
+            .flatMap { TextConstruct.plainText(of: $0, as: .html) }
+        if let encoded = item.last(of: [("encoded", [Namespace.content]), ("fullitem", core)]) {
+            entry.contentText = TextConstruct.plainText(of: encoded, as: .html)
+        } else if let body = item.last(of: [("body", [Namespace.xhtml])]) {
+            entry.contentText = HTMLText.plainText(fromHTML: XHTMLSerializer.html(ofChildrenOf: body))
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
+        entry.categories = item.all(of: [("category", core), dc("subject")]).compactMap(\.trimmedText)
+        return entry
+    }
+
+    /// A guid is the item's permalink unless `isPermaLink="false"`.
+    private func isPermaLink(_ guid: FeedXMLElement) -> Bool {
+        guid.attribute("isPermaLink")?.trimmingCharacters(in: .whitespaces).lowercased() != "false"
+    }
+
+    private func people(in element: FeedXMLElement, keys: [ElementKey]) -> [FeedPerson] {
+        element.all(of: keys).compactMap { PersonParsing.person(from: $0.deepText) }
+    }
+
+    private func dc(_ name: String) -> ElementKey { (name, [Namespace.dublinCore]) }
+    private func dcterms(_ name: String) -> ElementKey { (name, [Namespace.dublinCoreTerms]) }
+}

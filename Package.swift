@@ -1,0 +1,88 @@
+// swift-tools-version: 6.0
+// IntakeGateway: a multi-channel complaint intake gateway.
+import PackageDescription
+
+let package = Package(
+    name: "IntakeGateway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "intake", targets: ["intake"]),
+        .library(name: "IntakeCore", targets: ["IntakeCore"]),
+        .library(name: "IntakeTesting", targets: ["IntakeTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ],
+    targets: [
+        // Core: the case model, the adapter SDK and the case stream. No HTTP, no database, no C.
+        .target(
+            name: "IntakeCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Store: the SQLite (GRDB) implementation of CaseStore.
+        .target(
+            name: "IntakeStore",
+            dependencies: [
+                "IntakeCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // Server: configuration, HTTP API, metrics, service wiring.
+        .target(
+            name: "IntakeServer",
+            dependencies: [
+                "IntakeCore", "IntakeStore", "GenericAdapter",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            resources: [.copy("Resources/openapi.json")]
+        ),
+        .executableTarget(
+            name: "intake",
+            dependencies: [
+                "IntakeServer", "IntakeStore", "IntakeCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The adapter conformance kit and a deterministic clock, for adapter authors' tests.
+        .target(name: "IntakeTesting", dependencies: ["IntakeCore"]),
+
+        // Channel adapters, one folder each.
+        .target(name: "GenericAdapter", dependencies: ["IntakeCore"], path: "Adapters/Generic/Sources/GenericAdapter"),
+        .testTarget(
+            name: "GenericAdapterTests",
+            dependencies: ["GenericAdapter", "IntakeTesting", "IntakeCore"],
+            path: "Adapters/Generic/Tests/GenericAdapterTests"
+        ),
+
+        .testTarget(name: "IntakeCoreTests", dependencies: ["IntakeCore", "IntakeTesting"]),
+        .testTarget(name: "IntakeStoreTests", dependencies: ["IntakeStore", "IntakeCore", "IntakeTesting"]),
+        .testTarget(
+            name: "IntakeServerTests",
+            dependencies: [
+                "IntakeServer", "IntakeCore", "IntakeStore", "IntakeTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+    ]
+)

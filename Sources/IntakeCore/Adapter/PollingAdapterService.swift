@@ -1,0 +1,89 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Runs one polling adapter: poll, normalize, commit each item with its cursor, then acknowledge at the source.
+///
+/// A failure backs off (doubling up to `maxBackoff`) and is reported to `AdapterHealth`; it never ends the
+/// service, so one broken mailbox or feed does not stop the others.
+public struct PollingAdapterService: Service {
+    public let adapter: any PollingAdapter
+    private let stream: CaseStream
+    private let store: any CaseStore
+    private let health: AdapterHealth
+    private let clock: any WallClock
+    private let logger: Logger
+    private let maxBackoff: Duration
+
+    public init(
+        adapter: any PollingAdapter, stream: CaseStream, store: any CaseStore, health: AdapterHealth,
+        clock: any WallClock = SystemClock(), logger: Logger, maxBackoff: Duration = .seconds(300)
+    ) {
+        self.adapter = adapter
+        self.stream = stream
+        self.store = store
+        self.health = health
+        self.clock = clock
+        self.logger = logger
+        self.maxBackoff = maxBackoff
+    }
+
+    public func run() async throws {
+        var failures = 0
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            do {
+                let stored = try await pollOnce()
+                failures = 0
+                health.report(adapter.name, .healthy)
+                if stored > 0 { continue }  // more may be waiting: poll again at once
+                try await clock.sleep(for: adapter.pollInterval)
+            } catch is CancellationError {
+                return
+            } catch {
+                failures += 1
+                let wait = backoff(after: failures)
+                health.report(adapter.name, .failing(String(describing: error)))
+                logger.error("poll failed", metadata: ["adapter": "\(adapter.name)", "error": "\(error)", "retry_in": "\(wait)"])
+                do { try await clock.sleep(for: wait) } catch { return }
+            }
+        }
+    }
+
+    /// One poll: returns how many items were stored. Public so tests and the conformance kit can step it.
+    @discardableResult
+    public func pollOnce() async throws -> Int {
+        let context = PollContext(clock: clock) { [store] key in try await store.cursor(key: key) }
+        let items = try await adapter.poll(context)
+        if items.isEmpty { return 0 }
+        let requests = items.map(request(for:))
+        let outcomes: [IngestOutcome]
+        do {
+            outcomes = try await stream.submit(requests)
+        } catch {
+            await adapter.didFail(items, error: error)
+            throw error
+        }
+        try await adapter.didCommit(items, outcomes: outcomes)
+        return items.count
+    }
+
+    private func request(for item: PolledItem) -> IngestRequest {
+        do {
+            let messages = try adapter.normalize(item.raw, receivedAt: item.receivedAt)
+            // A polled item yields one message at most; several would need several cursors.
+            guard let message = messages.first else { return IngestRequest(.nothing, cursor: item.cursor) }
+            return .message(message, cursor: item.cursor)
+        } catch {
+            let reason = (error as? NormalizationError)?.reason ?? String(describing: error)
+            return .quarantine(
+                QuarantineRequest(adapter: adapter.name, receivedAt: item.receivedAt, reason: reason, raw: item.raw),
+                cursor: item.cursor
+            )
+        }
+    }
+
+    private func backoff(after failures: Int) -> Duration {
+        let seconds = min(Double(1 << min(failures, 16)), Double(maxBackoff.components.seconds))
+        return .milliseconds(Int64(seconds * 1000 * Double.random(in: 0.8...1.0)))
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// One entry of the case stream: an append-only, globally sequence-numbered fact about a case.
+public struct CaseEvent: Codable, Sendable, Equatable {
+    /// Position in the stream; strictly increasing, the cursor consumers store.
+    public var seq: Int64
+    public var caseID: Int64
+    public var type: CaseEventType
+    public var at: Date
+    /// Who caused it: an adapter name, a token name, or `system`.
+    public var actor: String
+    /// Facts of the event (`message_id`, `from`, `to`...), string-valued to stay portable across stores.
+    public var data: [String: String]
+
+    public init(seq: Int64, caseID: Int64, type: CaseEventType, at: Date, actor: String, data: [String: String]) {
+        self.seq = seq
+        self.caseID = caseID
+        self.type = type
+        self.at = at
+        self.actor = actor
+        self.data = data
+    }
+}
+
+/// The kind of a case event. A struct over a string so later features add kinds without breaking consumers.
+public struct CaseEventType: RawRepresentable, Hashable, Codable, Sendable, ExpressibleByStringLiteral,
+    CustomStringConvertible
+{
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+    public var description: String { rawValue }
+
+    public static let caseOpened: CaseEventType = "case.opened"
+    public static let messageReceived: CaseEventType = "message.received"
+    public static let stateChanged: CaseEventType = "case.state_changed"
+    public static let assigned: CaseEventType = "case.assigned"
+    public static let alertSent: CaseEventType = "alert.sent"
+    public static let acknowledged: CaseEventType = "alert.acknowledged"
+    public static let escalated: CaseEventType = "alert.escalated"
+    public static let forwarded: CaseEventType = "case.forwarded"
+}

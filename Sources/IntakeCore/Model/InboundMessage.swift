@@ -1,0 +1,71 @@
+import Foundation
+
+/// One complaint message as every channel adapter hands it to the case stream, whatever its channel.
+public struct InboundMessage: Codable, Sendable, Equatable {
+    /// The configured name of the adapter instance that received it (`support-inbox`).
+    public var adapter: String
+    public var channel: ChannelKind
+    /// The provider's id for this message; with `adapter` it is the dedup key.
+    public var externalID: String
+    public var receivedAt: Date
+    public var sender: Sender
+    public var subject: String?
+    /// Plain text of the complaint: the new part only (quotes and signatures trimmed where the channel has them).
+    public var body: String
+    /// References to earlier messages or conversations this one continues (Message-IDs, chat thread keys, case tokens).
+    public var threadRefs: [String]
+    /// References other messages may later use to reply to this one (its own Message-ID, its conversation key).
+    public var ownRefs: [String]
+    /// Said where others can see it (a social mention, a public channel).
+    public var isPublic: Bool
+    public var attachments: [AttachmentInfo]
+    /// Marks that change how the stream treats the message (an auto-reply never opens a case).
+    public var flags: Set<MessageFlag>
+    public var raw: RawPayload
+
+    public init(
+        adapter: String, channel: ChannelKind, externalID: String, receivedAt: Date, sender: Sender,
+        subject: String? = nil, body: String, threadRefs: [String] = [], ownRefs: [String] = [],
+        isPublic: Bool = false, attachments: [AttachmentInfo] = [], flags: Set<MessageFlag> = [], raw: RawPayload
+    ) {
+        self.adapter = adapter
+        self.channel = channel
+        self.externalID = externalID
+        self.receivedAt = receivedAt
+        self.sender = sender
+        self.subject = subject
+        self.body = body
+        self.threadRefs = threadRefs
+        self.ownRefs = ownRefs
+        self.isPublic = isPublic
+        self.attachments = attachments
+        self.flags = flags
+        self.raw = raw
+    }
+}
+
+/// Metadata of one attachment; the bytes stay in the raw payload.
+public struct AttachmentInfo: Codable, Sendable, Equatable {
+    public var filename: String?
+    public var contentType: String
+    public var size: Int
+    /// Where the provider keeps it, when it is not inside the payload (MMS media URL).
+    public var url: String?
+
+    public init(filename: String?, contentType: String, size: Int, url: String? = nil) {
+        self.filename = filename
+        self.contentType = contentType
+        self.size = size
+        self.url = url
+    }
+}
+
+/// A mark on a message that changes how the case stream treats it.
+public enum MessageFlag: String, Codable, Sendable, CaseIterable {
+    /// An auto-reply, bounce or loop: attached to its case if one matches, never opens a case, never alerts.
+    case automated
+    /// An edit of an earlier message: appended to the earlier message's case.
+    case edited
+    /// A delivery status or receipt: recorded, never opens a case.
+    case statusReport = "status_report"
+}

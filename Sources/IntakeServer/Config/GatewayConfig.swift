@@ -1,0 +1,107 @@
+import Foundation
+import IntakeCore
+
+/// The whole gateway configuration (`Config/intake.yaml`), validated: see `GatewayConfig.load`.
+public struct GatewayConfig: Sendable {
+    /// The HTTP listener.
+    public struct Server: Sendable {
+        public var host = "127.0.0.1"
+        public var port = 8080
+        /// The URL providers call, for rebuilding signed URLs behind a proxy; nil trusts X-Forwarded-* headers.
+        public var publicBaseURL: String?
+        public var maxBodyBytes = 1_048_576
+    }
+
+    /// Where the case stream is kept.
+    public struct Storage: Sendable {
+        public var driver = "sqlite"
+        /// The SQLite file, relative to the data directory unless absolute.
+        public var path = "intake.sqlite"
+        public var durability = "full"
+        /// The most requests one group commit takes.
+        public var batchMax = 512
+    }
+
+    /// Logging.
+    public struct Log: Sendable {
+        public var level = "info"
+        public var format = "text"
+    }
+
+    /// A named API token from the environment.
+    public struct Token: Sendable {
+        public var name: String
+        public var role: TokenRole
+        public var secret: String
+    }
+
+    public var dataDir = "data"
+    public var server = Server()
+    public var storage = Storage()
+    public var log = Log()
+    public var tokens: [Token] = []
+    public var adapters: [any ChannelAdapter] = []
+
+    /// Reads and validates a configuration; throws `ConfigErrors` listing every problem by key path.
+    public static func load(
+        path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        registry: AdapterRegistry = .standard
+    ) throws -> GatewayConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigErrors(problems: [ConfigProblem(path: path, message: "cannot be read: \(error.localizedDescription)")])
+        }
+        return try parse(yaml: text, environment: environment, registry: registry)
+    }
+
+    public static func parse(yaml: String, environment: [String: String], registry: AdapterRegistry = .standard) throws -> GatewayConfig {
+        let sink = ConfigSection.ProblemSink()
+        let root = ConfigSection(path: "", value: try YAMLTree.parse(yaml), environment: environment, sink: sink)
+        let config = read(root, registry: registry)
+        if !sink.all.isEmpty { throw ConfigErrors(problems: sink.all) }
+        return config
+    }
+
+    private static func read(_ root: ConfigSection, registry: AdapterRegistry) -> GatewayConfig {
+        var config = GatewayConfig()
+        config.dataDir = root.string("data_dir", default: config.dataDir)
+        if let server = root.section("server") {
+            config.server.host = server.string("host", default: config.server.host)
+            config.server.port = server.int("port", default: config.server.port, range: 0...65535)
+            config.server.publicBaseURL = server.string("public_base_url")
+            if let url = config.server.publicBaseURL, URL(string: url)?.scheme == nil {
+                server.problem("public_base_url", "must be an absolute URL like https://intake.example.com")
+            }
+            config.server.maxBodyBytes = server.int("max_body_bytes", default: config.server.maxBodyBytes, range: 1024...(64 << 20))
+            server.finish()
+        }
+        if let storage = root.section("storage") {
+            config.storage.driver = storage.choice("driver", of: ["sqlite"], default: "sqlite")
+            config.storage.path = storage.string("path", default: config.storage.path)
+            config.storage.durability = storage.choice("durability", of: ["full", "normal"], default: "full")
+            config.storage.batchMax = storage.int("batch_max", default: config.storage.batchMax, range: 1...10_000)
+            storage.finish()
+        }
+        if let log = root.section("log") {
+            config.log.level = log.choice("level", of: ["trace", "debug", "info", "notice", "warning", "error", "critical"], default: "info")
+            config.log.format = log.choice("format", of: ["text", "json"], default: "text")
+            log.finish()
+        }
+        var tokenNames = Set<String>()
+        for section in root.sections("tokens") {
+            let name = section.string("name", required: true) ?? ""
+            let roleText = section.choice("role", of: TokenRole.allCases.map(\.rawValue), default: "")
+            if !section.has("role") { section.problem("role", "required") }
+            let secret = section.secret("secret")
+            if !name.isEmpty, !tokenNames.insert(name).inserted { section.problem("name", "duplicate token name \"\(name)\"") }
+            if let secret, secret.count < 16 { section.problem("secret", "must be at least 16 characters") }
+            if let role = TokenRole(rawValue: roleText), let secret { config.tokens.append(Token(name: name, role: role, secret: secret)) }
+            section.finish()
+        }
+        config.adapters = registry.adapters(from: root.sections("adapters"))
+        root.finish()
+        return config
+    }
+}

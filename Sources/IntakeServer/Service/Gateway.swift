@@ -1,0 +1,108 @@
+import Foundation
+import Hummingbird
+import IntakeCore
+import IntakeStore
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// The assembled gateway: store, case stream, adapters and HTTP API, run as one `ServiceGroup`.
+///
+/// ```
+///  providers ─► HTTP (Hummingbird) ─► WebhookPipeline ─┐
+///  IMAP, feeds ◄─ PollingAdapterService ───────────────┼─► CaseStream ─(group commit)─► SQLiteCaseStore
+///                                                      │        └─ CommitSignal ─► /v1/events, SSE, consumers
+///  reps, CLI ─► /v1/cases, /v1/quarantine ─────────────┘
+/// ```
+/// Services start in order [case stream, polling adapters, HTTP] and stop in reverse: the HTTP server
+/// stops taking requests first, adapters stop fetching, and the case stream drains what is pending last.
+public final class Gateway: Sendable {
+    public let config: GatewayConfig
+    public let dataDir: String
+    public let store: SQLiteCaseStore
+    public let stream: CaseStream
+    public let metrics = GatewayMetrics()
+    public let health = AdapterHealth()
+    public let readiness = Readiness()
+    public let tokens: TokenRegistry
+    public let clock: any WallClock
+    let logger: Logger
+
+    /// Opens the data directory and store. `dataDir` and `port` override the configuration.
+    public init(config: GatewayConfig, dataDir: String? = nil, port: Int? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+                clock: any WallClock = SystemClock(), logger: Logger) throws {
+        var config = config
+        if let port { config.server.port = port }
+        self.config = config
+        self.dataDir = dataDir ?? config.dataDir
+        self.clock = clock
+        self.logger = logger
+        try FileManager.default.createDirectory(atPath: self.dataDir, withIntermediateDirectories: true)
+        let path = config.storage.path.hasPrefix("/") ? config.storage.path : (self.dataDir as NSString).appendingPathComponent(config.storage.path)
+        store = try SQLiteCaseStore(path: path, durability: SQLiteCaseStore.Durability(rawValue: config.storage.durability) ?? .full)
+        stream = CaseStream(store: store, maxBatch: config.storage.batchMax, logger: logger, observer: metrics)
+        let admin = try AdminToken.resolve(dataDir: self.dataDir, environment: environment)
+        if let path = admin.generatedAt { logger.notice("generated an admin API token", metadata: ["path": "\(path)"]) }
+        tokens = TokenRegistry(tokens: [(name: "admin", role: .admin, secret: admin.token)] + config.tokens.map { ($0.name, $0.role, $0.secret) })
+    }
+
+    /// The HTTP application, with `onServerRunning` told the bound port.
+    public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+        let router = Router(context: IntakeRequestContext.self)
+        router.add(middleware: ProblemMiddleware(logger: logger))
+        router.add(middleware: AuthMiddleware(tokens: tokens))
+        let table = RouteTable(router: router)
+        mount(on: table)
+        var configuration = ApplicationConfiguration(address: .hostname(config.server.host, port: config.server.port), serverName: "IntakeGateway")
+        configuration.backlog = 1024
+        let readiness = self.readiness
+        return Application(router: router, configuration: configuration, onServerRunning: { channel in
+            readiness.markReady()
+            await onServerRunning(channel.localAddress?.port ?? 0)
+        }, logger: logger)
+    }
+
+    /// Every route, mounted on `table` (also used by the OpenAPI test to list them).
+    func mount(on table: RouteTable) {
+        let webhooks = config.adapters.compactMap { $0 as? any WebhookAdapter }
+            .map { WebhookPipeline(adapter: $0, stream: stream, logger: logger, observer: metrics) }
+        WebhookRoutes(pipelines: webhooks, maxBodyBytes: config.server.maxBodyBytes, publicBaseURL: config.server.publicBaseURL, clock: clock)
+            .mount(on: table)
+        CaseRoutes(store: store, clock: clock, maxBodyBytes: config.server.maxBodyBytes).mount(on: table)
+        EventRoutes(store: store, commits: stream.commits, idlePoll: .seconds(2)).mount(on: table)
+        QuarantineRoutes(store: store, retrier: retrier, metrics: metrics).mount(on: table)
+        OperationsRoutes(readiness: readiness, health: health, metrics: metrics, store: store, openAPI: Self.openAPIDocument).mount(on: table)
+    }
+
+    public var retrier: QuarantineRetrier { QuarantineRetrier(store: store, stream: stream, adapters: config.adapters) }
+
+    /// The services in start order.
+    public func services(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
+        let pollers: [any Service] = config.adapters.compactMap { $0 as? any PollingAdapter }.map {
+            health.report($0.name, .starting)
+            return PollingAdapterService(adapter: $0, stream: stream, store: store, health: health, clock: clock, logger: logger)
+        }
+        for adapter in config.adapters where adapter is any WebhookAdapter { health.report(adapter.name, .healthy) }
+        return [stream] + pollers + [try makeApplication(onServerRunning: onServerRunning)]
+    }
+
+    /// Runs until SIGTERM or SIGINT (graceful: stop intake, drain, exit) or until the task is cancelled.
+    public func run(signals: [UnixSignal] = [.sigterm, .sigint], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        metrics.setQuarantine(try await store.quarantineCount())
+        let services = try services(onServerRunning: onServerRunning)
+        let readiness = self.readiness
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: signals, cancellationSignals: [], logger: logger))
+        try await withGracefulShutdownHandler {
+            try await group.run()
+        } onGracefulShutdown: {
+            readiness.markNotReady("shutting down")
+        }
+    }
+
+    /// The committed OpenAPI description of this API.
+    public static var openAPIDocument: Data {
+        (try? Data(contentsOf: Bundle.module.url(forResource: "openapi", withExtension: "json")!)) ?? Data("{}".utf8)
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+import IntakeCore
+
+extension SQLiteCaseStore {
+    public func ingest(_ requests: [IngestRequest]) async throws -> [IngestOutcome] {
+        try await pool.write { db in
+            try requests.map { request in
+                let outcome: IngestOutcome
+                switch request.item {
+                case .message(let message): outcome = .stored(try Self.ingest(db, message))
+                case .quarantine(let entry): outcome = .quarantined(id: try Self.quarantine(db, entry))
+                case .nothing: outcome = .skipped
+                }
+                if let cursor = request.cursor {
+                    try db.cachedStatement(sql: "INSERT INTO cursors(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+                        .execute(arguments: [cursor.key, cursor.value])
+                }
+                return outcome
+            }
+        }
+    }
+
+    /// Stores one message inside the caller's transaction: dedup, contact, case, message, refs, events.
+    static func ingest(_ db: Database, _ message: InboundMessage) throws -> StoreReceipt {
+        if let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT id, case_id, contact_id FROM messages WHERE adapter = ? AND external_id = ?"),
+            arguments: [message.adapter, message.externalID])
+        {
+            return StoreReceipt(messageID: row[0], caseID: row[1], contactID: row[2], duplicate: true, openedCase: false, reopenedCase: false)
+        }
+        let sha = try storeRaw(db, message.raw)
+        let contactID = try resolveContact(db, message.sender, at: message.receivedAt)
+        let placement = try placeInCase(db, message, contactID: contactID)
+        let at = message.receivedAt.timeIntervalSince1970
+
+        try db.cachedStatement(sql: """
+            INSERT INTO messages(adapter, external_id, case_id, contact_id, channel, received_at, sender_name, sender_identities,
+                subject, body, thread_refs, own_refs, is_public, attachments, flags, raw_sha256)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                message.adapter, message.externalID, placement.caseID, contactID, message.channel.rawValue, at,
+                message.sender.displayName, StringMapCoding.encodeIdentities(message.sender.identities), message.subject,
+                message.body, StringMapCoding.encodeLines(message.threadRefs), StringMapCoding.encodeLines(message.ownRefs),
+                message.isPublic, message.attachments.isEmpty ? nil : String(decoding: try JSONEncoder.column.encode(message.attachments), as: UTF8.self),
+                message.flags.map(\.rawValue).sorted().joined(separator: ","), sha,
+            ])
+        let messageID = db.lastInsertedRowID
+
+        if let caseID = placement.caseID {
+            let refs = message.ownRefs + message.threadRefs
+            let upsert = try db.cachedStatement(sql: "INSERT INTO thread_refs(ref, case_id) VALUES (?, ?) ON CONFLICT(ref) DO UPDATE SET case_id = excluded.case_id")
+            for ref in refs { try upsert.execute(arguments: [ref, caseID]) }
+            var data = ["message_id": String(messageID), "channel": message.channel.rawValue, "adapter": message.adapter]
+            if !message.flags.isEmpty { data["flags"] = message.flags.map(\.rawValue).sorted().joined(separator: ",") }
+            if message.isPublic { data["public"] = "true" }
+            try appendEvent(db, caseID: caseID, type: .messageReceived, at: at, actor: message.adapter, data: data)
+            try db.cachedStatement(sql: """
+                UPDATE cases SET message_count = message_count + 1, last_message_at = ?, updated_at = ?,
+                    is_public = CASE WHEN ? THEN 1 ELSE is_public END
+                WHERE id = ?
+                """).execute(arguments: [at, at, message.isPublic, caseID])
+        }
+        return StoreReceipt(
+            messageID: messageID, caseID: placement.caseID, contactID: contactID, duplicate: false,
+            openedCase: placement.opened, reopenedCase: placement.reopened)
+    }
+
+    /// Finds the contact owning any of the sender's identities, or creates one, and records every identity.
+    static func resolveContact(_ db: Database, _ sender: Sender, at date: Date) throws -> Int64 {
+        let lookup = try db.cachedStatement(sql: "SELECT contact_id FROM identities WHERE kind = ? AND value = ?")
+        var contactID: Int64?
+        var unknown: [Identity] = []
+        for identity in sender.identities {
+            if let found = try Int64.fetchOne(lookup, arguments: [identity.kind.rawValue, identity.value]) {
+                if contactID == nil { contactID = found }
+            } else {
+                unknown.append(identity)
+            }
+        }
+        let id: Int64
+        if let contactID {
+            id = contactID
+            if let name = sender.displayName, !name.isEmpty {
+                try db.cachedStatement(sql: "UPDATE contacts SET display_name = ? WHERE id = ? AND display_name IS NULL")
+                    .execute(arguments: [name, id])
+            }
+        } else {
+            try db.cachedStatement(sql: "INSERT INTO contacts(display_name, created_at) VALUES (?, ?)")
+                .execute(arguments: [sender.displayName, date.timeIntervalSince1970])
+            id = db.lastInsertedRowID
+        }
+        let insert = try db.cachedStatement(sql: "INSERT INTO identities(kind, value, contact_id) VALUES (?, ?, ?) ON CONFLICT(kind, value) DO NOTHING")
+        for identity in unknown { try insert.execute(arguments: [identity.kind.rawValue, identity.value, id]) }
+        return id
+    }
+
+    struct Placement {
+        var caseID: Int64?
+        var opened = false
+        var reopened = false
+    }
+
+    /// Joins the case its thread references point at, reopening a resolved one; otherwise opens a case,
+    /// unless the message is automated or a status report, which never opens one.
+    static func placeInCase(_ db: Database, _ message: InboundMessage, contactID: Int64) throws -> Placement {
+        let at = message.receivedAt.timeIntervalSince1970
+        let automated = message.flags.contains(.automated) || message.flags.contains(.statusReport)
+        if let (caseID, state) = try matchThread(db, refs: message.threadRefs) {
+            switch state {
+            case .resolved where !automated:
+                try db.cachedStatement(sql: "UPDATE cases SET state = ?, updated_at = ? WHERE id = ?")
+                    .execute(arguments: [CaseState.open.rawValue, at, caseID])
+                try appendEvent(db, caseID: caseID, type: .stateChanged, at: at, actor: message.adapter,
+                                data: ["from": state.rawValue, "to": CaseState.open.rawValue, "reason": "customer wrote again"])
+                return Placement(caseID: caseID, reopened: true)
+            case .closed where !automated:
+                break  // a closed case stays closed: the message opens a new one below
+            default:
+                return Placement(caseID: caseID)
+            }
+        }
+        if automated { return Placement(caseID: nil) }
+        try db.cachedStatement(sql: """
+            INSERT INTO cases(contact_id, state, channel, subject, assignee, is_public, message_count, created_at, updated_at, last_message_at)
+            VALUES (?, ?, ?, ?, NULL, ?, 0, ?, ?, ?)
+            """).execute(arguments: [contactID, CaseState.open.rawValue, message.channel.rawValue, message.subject, message.isPublic, at, at, at])
+        let caseID = db.lastInsertedRowID
+        try db.cachedStatement(sql: "INSERT INTO thread_refs(ref, case_id) VALUES (?, ?) ON CONFLICT(ref) DO UPDATE SET case_id = excluded.case_id")
+            .execute(arguments: [CaseReference.threadRef(caseID), caseID])
+        try appendEvent(db, caseID: caseID, type: .caseOpened, at: at, actor: message.adapter,
+                        data: ["channel": message.channel.rawValue, "contact_id": String(contactID)])
+        return Placement(caseID: caseID, opened: true)
+    }
+
+    /// The newest case any of the references points at, with its state.
+    static func matchThread(_ db: Database, refs: [String]) throws -> (Int64, CaseState)? {
+        guard !refs.isEmpty else { return nil }
+        let find = try db.cachedStatement(sql: "SELECT c.id, c.state FROM thread_refs t JOIN cases c ON c.id = t.case_id WHERE t.ref = ?")
+        var best: (Int64, CaseState)?
+        for ref in refs {
+            guard let row = try Row.fetchOne(find, arguments: [ref]) else { continue }
+            let id: Int64 = row[0]
+            if best == nil || id > best!.0 { best = (id, CaseState(rawValue: row[1]) ?? .open) }
+        }
+        return best
+    }
+
+    @discardableResult
+    static func appendEvent(_ db: Database, caseID: Int64, type: CaseEventType, at: Double, actor: String, data: [String: String]) throws -> Int64 {
+        try db.cachedStatement(sql: "INSERT INTO events(case_id, type, at, actor, data) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [caseID, type.rawValue, at, actor, StringMapCoding.encode(data)])
+        return db.lastInsertedRowID
+    }
+
+    static func quarantine(_ db: Database, _ entry: QuarantineRequest) throws -> Int64 {
+        let sha = try storeRaw(db, entry.raw)
+        try db.cachedStatement(sql: """
+            INSERT INTO quarantine(adapter, received_at, reason, raw_sha256, status, attempts, message_id)
+            VALUES (?, ?, ?, ?, ?, 0, NULL)
+            """).execute(arguments: [entry.adapter, entry.receivedAt.timeIntervalSince1970, entry.reason, sha, QuarantineStatus.pending.rawValue])
+        return db.lastInsertedRowID
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import GRDB
+import IntakeCore
+
+/// The embedded `CaseStore`: one SQLite file in WAL mode through GRDB, one writer, many readers.
+public final class SQLiteCaseStore: CaseStore, Sendable {
+    /// How hard a commit waits for the disk.
+    public enum Durability: String, Sendable {
+        /// fsync on every commit: an acknowledged message survives a power cut, not only a crash.
+        case full
+        /// fsync at checkpoints: an acknowledged message survives `kill -9`, may be lost on power loss.
+        case normal
+    }
+
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String, durability: Durability = .full) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Schema.migrator.migrate(pool)
+    }
+
+    public func cursor(key: String) async throws -> String? {
+        try await pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM cursors WHERE key = ?", arguments: [key]) }
+    }
+
+    public func consumerPosition(_ consumer: String) async throws -> Int64 {
+        try await pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT seq FROM consumers WHERE name = ?", arguments: [consumer]) ?? 0
+        }
+    }
+
+    public func setConsumerPosition(_ consumer: String, _ seq: Int64) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO consumers(name, seq) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET seq = excluded.seq",
+                arguments: [consumer, seq])
+        }
+    }
+
+    public func rawPayload(sha256: String) async throws -> RawPayload? {
+        try await pool.read { db in try Self.fetchRaw(db, sha256: sha256) }
+    }
+
+    static func fetchRaw(_ db: Database, sha256: String) throws -> RawPayload? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT content_type, metadata, bytes FROM raw_payloads WHERE sha256 = ?", arguments: [sha256])
+        else { return nil }
+        return RawPayload(contentType: row["content_type"], bytes: row["bytes"], metadata: StringMapCoding.decode(row["metadata"]))
+    }
+
+    static func storeRaw(_ db: Database, _ raw: RawPayload) throws -> String {
+        let sha = raw.sha256
+        try db.cachedStatement(sql: "INSERT INTO raw_payloads(sha256, content_type, metadata, bytes) VALUES (?, ?, ?, ?) ON CONFLICT(sha256) DO NOTHING")
+            .execute(arguments: [sha, raw.contentType, StringMapCoding.encode(raw.metadata), raw.bytes])
+        return sha
+    }
+}

@@ -1,0 +1,108 @@
+import GRDB
+
+/// The database schema, as ordered migrations. SQL kept to what PostgreSQL also speaks, except the
+/// row-id primary keys, which a PostgreSQL store writes as identity columns.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-case-stream") { db in
+            try db.execute(sql: """
+                CREATE TABLE raw_payloads (
+                    sha256 TEXT PRIMARY KEY,
+                    content_type TEXT NOT NULL,
+                    metadata TEXT NOT NULL,
+                    bytes BLOB NOT NULL
+                );
+                CREATE TABLE contacts (
+                    id INTEGER PRIMARY KEY,
+                    display_name TEXT,
+                    abusive INTEGER NOT NULL DEFAULT 0,
+                    alternates TEXT NOT NULL DEFAULT '[]',
+                    created_at DOUBLE PRECISION NOT NULL
+                );
+                CREATE TABLE identities (
+                    kind TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    contact_id INTEGER NOT NULL REFERENCES contacts(id),
+                    PRIMARY KEY (kind, value)
+                );
+                CREATE INDEX identities_contact ON identities(contact_id);
+                CREATE TABLE cases (
+                    id INTEGER PRIMARY KEY,
+                    contact_id INTEGER NOT NULL REFERENCES contacts(id),
+                    state TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    subject TEXT,
+                    assignee TEXT,
+                    is_public INTEGER NOT NULL,
+                    message_count INTEGER NOT NULL,
+                    created_at DOUBLE PRECISION NOT NULL,
+                    updated_at DOUBLE PRECISION NOT NULL,
+                    last_message_at DOUBLE PRECISION NOT NULL
+                );
+                CREATE INDEX cases_state ON cases(state, id);
+                CREATE INDEX cases_contact ON cases(contact_id, id);
+                CREATE TABLE messages (
+                    id INTEGER PRIMARY KEY,
+                    adapter TEXT NOT NULL,
+                    external_id TEXT NOT NULL,
+                    case_id INTEGER REFERENCES cases(id),
+                    contact_id INTEGER NOT NULL REFERENCES contacts(id),
+                    channel TEXT NOT NULL,
+                    received_at DOUBLE PRECISION NOT NULL,
+                    sender_name TEXT,
+                    sender_identities TEXT NOT NULL,
+                    subject TEXT,
+                    body TEXT NOT NULL,
+                    thread_refs TEXT NOT NULL,
+                    own_refs TEXT NOT NULL,
+                    is_public INTEGER NOT NULL,
+                    attachments TEXT,
+                    flags TEXT NOT NULL,
+                    raw_sha256 TEXT NOT NULL REFERENCES raw_payloads(sha256),
+                    UNIQUE (adapter, external_id)
+                );
+                CREATE INDEX messages_case ON messages(case_id, id);
+                CREATE TABLE thread_refs (
+                    ref TEXT PRIMARY KEY,
+                    case_id INTEGER NOT NULL REFERENCES cases(id)
+                );
+                CREATE TABLE events (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    case_id INTEGER NOT NULL REFERENCES cases(id),
+                    type TEXT NOT NULL,
+                    at DOUBLE PRECISION NOT NULL,
+                    actor TEXT NOT NULL,
+                    data TEXT NOT NULL
+                );
+                CREATE INDEX events_case ON events(case_id, seq);
+                CREATE TABLE quarantine (
+                    id INTEGER PRIMARY KEY,
+                    adapter TEXT NOT NULL,
+                    received_at DOUBLE PRECISION NOT NULL,
+                    reason TEXT NOT NULL,
+                    raw_sha256 TEXT NOT NULL REFERENCES raw_payloads(sha256),
+                    status TEXT NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    message_id INTEGER
+                );
+                CREATE INDEX quarantine_status ON quarantine(status, id);
+                CREATE TABLE cursors (
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                );
+                CREATE TABLE consumers (
+                    name TEXT PRIMARY KEY,
+                    seq INTEGER NOT NULL
+                );
+                CREATE TABLE api_tokens (
+                    name TEXT PRIMARY KEY,
+                    role TEXT NOT NULL,
+                    sha256 TEXT NOT NULL UNIQUE,
+                    created_at DOUBLE PRECISION NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}
