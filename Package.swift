@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Core: the case model, the adapter SDK and the case stream. No HTTP, no database, no C.
@@ -53,6 +54,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("Resources/openapi.json")]
@@ -65,13 +67,13 @@ let package = Package(
             ]
         ),
         // The adapter conformance kit and a deterministic clock, for adapter authors' tests.
-        .target(name: "IntakeTesting", dependencies: ["IntakeCore"]),
+        .target(name: "IntakeTesting", dependencies: ["IntakeCore", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
 
         // Channel adapters, one folder each.
         .target(name: "GenericAdapter", dependencies: ["IntakeCore"], path: "Adapters/Generic/Sources/GenericAdapter"),
         .testTarget(
             name: "GenericAdapterTests",
-            dependencies: ["GenericAdapter", "IntakeTesting", "IntakeCore"],
+            dependencies: ["GenericAdapter", "IntakeTesting", "IntakeCore", "IntakeStore"],
             path: "Adapters/Generic/Tests/GenericAdapterTests"
         ),
 
@@ -82,6 +84,8 @@ let package = Package(
             dependencies: [
                 "IntakeServer", "IntakeCore", "IntakeStore", "IntakeTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
     ]

@@ -44,6 +44,13 @@ static inline InternetAddressGroup *cgmime_as_group(InternetAddress *address) {
     return (address != NULL && INTERNET_ADDRESS_IS_GROUP(address)) ? INTERNET_ADDRESS_GROUP(address) : NULL;
 }
 
+/* Undeclared 8-bit header bytes: try UTF-8, else Windows-1252 (a superset of the printable
+   ISO-8859-1 range, and what mislabelled Western mail really is). */
+static inline void cgmime_parser_options_use_western_fallback(GMimeParserOptions *options) {
+    const char *charsets[] = { "UTF-8", "windows-1252", NULL };
+    g_mime_parser_options_set_fallback_charsets(options, charsets);
+}
+
 /* Streams */
 static inline GMimeStream *cgmime_stream_mem_borrowing(const void *bytes, size_t length, GByteArray **array_out) {
     /* Wraps caller-owned bytes without copying; the caller must keep the bytes

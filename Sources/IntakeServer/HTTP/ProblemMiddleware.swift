@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import IntakeCore
 import Logging
+import NIOCore
 
 /// Turns every error a route throws into a problem document with the right status, and hides internals.
 struct ProblemMiddleware: RouterMiddleware {
@@ -21,6 +22,9 @@ struct ProblemMiddleware: RouterMiddleware {
             return try Problem(status: status, detail: error.message).response(from: request, context: context)
         } catch let error as IntakeUnavailable {
             return try Problem(status: .serviceUnavailable, detail: error.reason, headers: [.retryAfter: "5"])
+                .response(from: request, context: context)
+        } catch is NIOTooManyBytesError {
+            return try Problem(status: .contentTooLarge, detail: Self.detail(for: .contentTooLarge))
                 .response(from: request, context: context)
         } catch is DecodingError {
             return try Problem(status: .badRequest, detail: "the body is not valid JSON for this request")

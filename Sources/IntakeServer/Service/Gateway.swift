@@ -4,6 +4,7 @@ import IntakeCore
 import IntakeStore
 import Logging
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
 /// The assembled gateway: store, case stream, adapters and HTTP API, run as one `ServiceGroup`.
@@ -27,6 +28,7 @@ public final class Gateway: Sendable {
     public let tokens: TokenRegistry
     public let clock: any WallClock
     let logger: Logger
+    private let group = Mutex<ServiceGroup?>(nil)
 
     /// Opens the data directory and store. `dataDir` and `port` override the configuration.
     public init(config: GatewayConfig, dataDir: String? = nil, port: Int? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -94,11 +96,18 @@ public final class Gateway: Sendable {
         let group = ServiceGroup(configuration: .init(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: signals, cancellationSignals: [], logger: logger))
+        self.group.withLock { $0 = group }
         try await withGracefulShutdownHandler {
             try await group.run()
         } onGracefulShutdown: {
             readiness.markNotReady("shutting down")
         }
+    }
+
+    /// Starts a graceful shutdown, as SIGTERM does: stop intake, drain, return from `run`.
+    public func shutdown() async {
+        readiness.markNotReady("shutting down")
+        await group.withLock { $0 }?.triggerGracefulShutdown()
     }
 
     /// The committed OpenAPI description of this API.

@@ -1,5 +1,7 @@
-/// Turns an HTML mail body into readable plain text: no tags, scripts or styles; entities
-/// decoded; paragraphs, line breaks and list items kept; blockquotes marked with `> `.
+/// Turns an HTML mail body into readable plain text.
+///
+/// Tags, scripts and styles go; entities are decoded; paragraphs, line breaks and list items
+/// stay; blockquote lines get a `> ` prefix so `ReplyTrimmer` can cut them like plain quotes.
 public enum HTMLText {
     public static func plainText(fromHTML html: String) -> String {
         var scanner = HTMLScanner(Array(html.unicodeScalars))

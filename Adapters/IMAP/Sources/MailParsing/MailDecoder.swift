@@ -45,6 +45,7 @@ public struct MailDecoder: Sendable {
         guard let options = g_mime_parser_options_new() else { throw MailDecodeError.noHeaders(byteCount: raw.count) }
         defer { g_mime_parser_options_free(options) }
         sink.install(on: options)
+        cgmime_parser_options_use_western_fallback(options)
 
         let mail: DecodedMail? = withExtendedLifetime(sink) {
             raw.withUnsafeBytes { buffer -> DecodedMail? in

@@ -82,6 +82,18 @@ import Testing
         #expect(try MailDecoder.decode(utf8).textBody == "Café ok")
     }
 
+    @Test func rawEightBitHeadersFallBackToWindows1252() throws {
+        var raw = Data("From: ".utf8)
+        raw.append(contentsOf: [0x4A, 0xF6, 0x72, 0x67])  // "Jörg" in Latin-1
+        raw.append(Data(" <j@example.com>\nSubject: K".utf8))
+        raw.append(contentsOf: [0xF6, 0x6C, 0x6E, 0x20, 0x80])  // "Köln €" in Windows-1252
+        raw.append(Data("\n\nbody\n".utf8))
+        let mail = try MailDecoder.decode(raw)
+        #expect(mail.subject == "Köln €")
+        #expect(mail.from == MailAddress(name: "Jörg", address: "j@example.com"))
+        #expect(mail.warnings.contains { $0.hasPrefix("unencoded 8-bit header") })
+    }
+
     @Test func crlfAndLfGiveTheSameText() throws {
         let lines = ["From: a@example.com", "Subject: x", "", "line one", "line two", "", "para", ""]
         let viaCRLF = try MailDecoder.decode(MailFixture.crlf(lines))

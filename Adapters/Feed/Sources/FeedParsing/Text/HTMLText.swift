@@ -1,5 +1,3 @@
-import Foundation
-
 /// Converts an HTML fragment, as feeds carry it, into readable plain text.
 ///
 /// Tags are dropped (block elements become line or paragraph breaks), comments,
@@ -11,7 +9,7 @@ enum HTMLText {
         var scanner = HTMLScanner(html)
         var output = TextAccumulator()
         scanner.run(into: &output)
-        return output.finish().trimmingCharacters(in: .whitespacesAndNewlines)
+        return output.finish().trimmedWhitespace
     }
 
     /// Elements after or before which a paragraph break (blank line) belongs.
@@ -30,15 +28,15 @@ enum HTMLText {
 
 /// Builds plain text, collapsing whitespace and keeping at most one blank line.
 struct TextAccumulator {
-    private var text = ""
+    private var text = String.UnicodeScalarView()
     private var pendingSpace = false
     private var pendingBreaks = 0
 
-    mutating func appendText(_ piece: some StringProtocol, preformatted: Bool) {
+    mutating func appendText(_ piece: some Sequence<Unicode.Scalar>, preformatted: Bool) {
         for character in piece {
             if preformatted {
-                if character.isNewline { lineBreak() } else { appendVisible(character) }
-            } else if character.isWhitespace {
+                if character == "\n" || character == "\r" { lineBreak() } else { appendVisible(character) }
+            } else if character.isFeedWhitespace {
                 pendingSpace = true
             } else {
                 appendVisible(character)
@@ -49,13 +47,14 @@ struct TextAccumulator {
     mutating func lineBreak() { pendingBreaks = max(pendingBreaks, 1) }
     mutating func paragraphBreak() { pendingBreaks = 2 }
 
-    private mutating func appendVisible(_ character: Character) {
+    private mutating func appendVisible(_ character: Unicode.Scalar) {
         if !text.isEmpty {
             if pendingBreaks > 0 {
                 while text.last == " " { text.removeLast() }
-                text += pendingBreaks > 1 ? "\n\n" : "\n"
+                text.append("\n")
+                if pendingBreaks > 1 { text.append("\n") }
             } else if pendingSpace {
-                text += " "
+                text.append(" ")
             }
         }
         pendingBreaks = 0
@@ -63,21 +62,21 @@ struct TextAccumulator {
         text.append(character)
     }
 
-    func finish() -> String { text }
+    func finish() -> String { String(text) }
 }
 
 /// A single forward pass over HTML source.
 private struct HTMLScanner {
-    private let source: [Character]
+    private let source: [Unicode.Scalar]
     private var index = 0
     private var preformattedDepth = 0
 
-    init(_ html: String) { source = Array(html) }
+    init(_ html: String) { source = Array(html.unicodeScalars) }
 
     mutating func run(into output: inout TextAccumulator) {
         var textStart = index
         func flushText(upTo end: Int, into output: inout TextAccumulator) {
-            if textStart < end { output.appendText(String(source[textStart..<end]), preformatted: preformattedDepth > 0) }
+            if textStart < end { output.appendText(source[textStart..<end], preformatted: preformattedDepth > 0) }
         }
         while index < source.count {
             let character = source[index]
@@ -87,7 +86,7 @@ private struct HTMLScanner {
                 textStart = index
             } else if character == "&", let (decoded, end) = reference(at: index) {
                 flushText(upTo: index, into: &output)
-                output.appendText(decoded, preformatted: preformattedDepth > 0)
+                output.appendText(decoded.unicodeScalars, preformatted: preformattedDepth > 0)
                 index = end
                 textStart = index
             } else {
@@ -105,14 +104,14 @@ private struct HTMLScanner {
         if matches("<!--", at: start) { return end(of: "-->", from: start + 4) ?? source.count }
         if matches("<![CDATA[", at: start) { return end(of: "]]>", from: start + 9) }
         // "<!DOCTYPE ...>" and "<?pi ...?>" are markup; "<!'" and the like are text.
-        if next == "?" || (next == "!" && start + 2 < source.count && source[start + 2].isLetter) {
+        if next == "?" || (next == "!" && start + 2 < source.count && isLetter(source[start + 2])) {
             return end(of: ">", from: start + 2)
         }
         let nameStart = next == "/" ? start + 2 : start + 1
-        guard nameStart < source.count, source[nameStart].isLetter else { return nil }
+        guard nameStart < source.count, isLetter(source[nameStart]) else { return nil }
         var position = nameStart
-        var quote: Character?
-        var previous: Character = " "  // last non-space character outside quotes
+        var quote: Unicode.Scalar?
+        var previous: Unicode.Scalar = " "  // last non-space character outside quotes
         while position < source.count {
             let character = source[position]
             if let open = quote {
@@ -124,7 +123,7 @@ private struct HTMLScanner {
             } else if character == ">" {
                 return position + 1
             }
-            if quote == nil, !character.isWhitespace { previous = character }
+            if quote == nil, !character.isFeedWhitespace { previous = character }
             position += 1
         }
         return nil
@@ -133,16 +132,16 @@ private struct HTMLScanner {
     private mutating func handleMarkup(from start: Int, to end: Int, into output: inout TextAccumulator) {
         index = end
         if matches("<![CDATA[", at: start) {
-            output.appendText(String(source[(start + 9)..<max(start + 9, end - 3)]), preformatted: preformattedDepth > 0)
+            output.appendText(source[(start + 9)..<max(start + 9, end - 3)], preformatted: preformattedDepth > 0)
             return
         }
         let isClosing = source[start + 1] == "/"
-        guard isClosing || source[start + 1].isLetter else { return }  // comment, doctype, PI
+        guard isClosing || isLetter(source[start + 1]) else { return }  // comment, doctype, PI
         var nameEnd = start + (isClosing ? 2 : 1)
-        while nameEnd < end, source[nameEnd].isLetter || source[nameEnd].isNumber || source[nameEnd] == ":" || source[nameEnd] == "-" {
+        while nameEnd < end, isLetter(source[nameEnd]) || isDigit(source[nameEnd]) || source[nameEnd] == ":" || source[nameEnd] == "-" {
             nameEnd += 1
         }
-        let name = String(source[(start + (isClosing ? 2 : 1))..<nameEnd]).lowercased()
+        let name = String(String.UnicodeScalarView(source[(start + (isClosing ? 2 : 1))..<nameEnd])).lowercased()
         let localName = name.split(separator: ":").last.map(String.init) ?? name
         if !isClosing, HTMLText.invisibleElements.contains(localName) {
             let selfClosing = end >= 2 && source[end - 2] == "/"
@@ -157,7 +156,7 @@ private struct HTMLScanner {
         } else if HTMLText.lineElements.contains(localName) {
             output.lineBreak()
         } else if localName == "td" || localName == "th" || localName == "img" {
-            output.appendText(" ", preformatted: false)
+            output.appendText(" ".unicodeScalars, preformatted: false)
         }
     }
 
@@ -178,26 +177,26 @@ private struct HTMLScanner {
         var position = start + 1
         while position < source.count, position - start <= 32, source[position] != ";" {
             let character = source[position]
-            guard character.isLetter || character.isNumber || character == "#" else { return nil }
+            guard isLetter(character) || isDigit(character) || character == "#" else { return nil }
             position += 1
         }
         guard position < source.count, source[position] == ";", position > start + 1 else { return nil }
-        let body = Substring(String(source[(start + 1)..<position]))
+        let body = Substring(String(String.UnicodeScalarView(source[(start + 1)..<position])))
         let decoded = body.first == "#" ? HTMLEntities.character(numeric: body) : HTMLEntities.character(named: String(body))
         return decoded.map { ($0, position + 1) }
     }
 
     private func matches(_ literal: String, at position: Int) -> Bool {
         var offset = position
-        for character in literal {
-            guard offset < source.count, source[offset] == character || source[offset].lowercased() == character.lowercased() else { return false }
+        for character in literal.unicodeScalars {
+            guard offset < source.count, source[offset] == character || lowercased(source[offset]) == lowercased(character) else { return false }
             offset += 1
         }
         return true
     }
 
     private func end(of terminator: String, from position: Int) -> Int? {
-        let pattern = Array(terminator)
+        let pattern = Array(terminator.unicodeScalars)
         var offset = position
         search: while offset + pattern.count <= source.count {
             for (shift, character) in pattern.enumerated() where source[offset + shift] != character {
@@ -207,5 +206,11 @@ private struct HTMLScanner {
             return offset + pattern.count
         }
         return nil
+    }
+
+    private func isLetter(_ scalar: Unicode.Scalar) -> Bool { scalar.isFeedLetter }
+    private func isDigit(_ scalar: Unicode.Scalar) -> Bool { ("0"..."9").contains(scalar) }
+    private func lowercased(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        ("A"..."Z").contains(scalar) ? Unicode.Scalar(scalar.value + 32)! : scalar
     }
 }

@@ -31,8 +31,10 @@ enum TextConstruct {
                 // Declared inline but holding only character data: it is text.
                 text = element.directText
             } else {
-                let wrapper = element.elements.count == 1 ? element.elements[0] : nil
-                let container = wrapper.map { $0.is("div", in: [Namespace.xhtml]) } == true ? wrapper! : element
+                // Atom wraps XHTML in one xhtml:div that is not part of the content.
+                let children = element.elements
+                let isWrapped = children.count == 1 && children[0].is("div", in: [Namespace.xhtml])
+                let container = isWrapped ? children[0] : element
                 text = HTMLText.plainText(fromHTML: XHTMLSerializer.html(ofChildrenOf: container))
             }
         case .base64(let inner):
@@ -41,7 +43,7 @@ enum TextConstruct {
                   let decoded = String(data: data, encoding: .utf8) else { return nil }
             text = inner == .html ? HTMLText.plainText(fromHTML: decoded) : decoded
         }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmedWhitespace
         return trimmed.isEmpty ? nil : trimmed
     }
 

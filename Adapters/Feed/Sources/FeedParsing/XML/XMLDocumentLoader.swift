@@ -17,7 +17,12 @@ import Foundation
 ///   undeclared entities (allowed by libxml2 when an external DTD is named but not
 ///   loaded) become the HTML character they name, or nothing.
 enum XMLDocumentLoader {
+    /// libxml2 wants `xmlInitParser` once before parsers run on several threads; a
+    /// static `let` is initialized exactly once, thread-safely.
+    private static let libraryReady: Void = xmlInitParser()
+
     static func load(_ data: Data, baseURL: URL?) throws(FeedParseError) -> FeedXMLElement {
+        _ = libraryReady
         guard !data.isEmpty else { throw .notWellFormed("document is empty", line: 1, column: 1) }
         guard let context = xmlNewParserCtxt() else { throw .notWellFormed("libxml2 could not allocate a parser", line: 0, column: 0) }
         defer { xmlFreeParserCtxt(context) }

@@ -1,0 +1,46 @@
+import Foundation
+import IntakeCore
+import Synchronization
+
+/// A store wrapper for tests that can be told to fail, so adapters' failure paths can be exercised.
+public final class FailingCaseStore: CaseStore, Sendable {
+    private let base: any CaseStore
+    private let failing = Mutex(false)
+
+    public init(wrapping base: any CaseStore) { self.base = base }
+
+    /// While set, every ingest throws.
+    public func setFailing(_ value: Bool) { failing.withLock { $0 = value } }
+
+    public func ingest(_ requests: [IngestRequest]) async throws -> [IngestOutcome] {
+        if failing.withLock({ $0 }) { throw StoreError.unavailable("injected store failure") }
+        return try await base.ingest(requests)
+    }
+
+    public func cases(_ query: CaseQuery) async throws -> [CaseRecord] { try await base.cases(query) }
+    public func caseDetail(id: Int64) async throws -> CaseDetail? { try await base.caseDetail(id: id) }
+    public func updateCase(id: Int64, patch: CasePatch, actor: String, at: Date) async throws -> CaseRecord {
+        try await base.updateCase(id: id, patch: patch, actor: actor, at: at)
+    }
+    public func appendEvent(caseID: Int64, type: CaseEventType, actor: String, at: Date, data: [String: String]) async throws -> CaseEvent {
+        try await base.appendEvent(caseID: caseID, type: type, actor: actor, at: at, data: data)
+    }
+    public func events(after: Int64, limit: Int) async throws -> [CaseEvent] { try await base.events(after: after, limit: limit) }
+    public func latestSequence() async throws -> Int64 { try await base.latestSequence() }
+    public func contact(id: Int64) async throws -> Contact? { try await base.contact(id: id) }
+    public func setAlternates(contactID: Int64, _ alternates: [AlternateContact]) async throws -> Contact {
+        try await base.setAlternates(contactID: contactID, alternates)
+    }
+    public func addIdentity(contactID: Int64, _ identity: Identity) async throws -> Contact { try await base.addIdentity(contactID: contactID, identity) }
+    public func setAbusive(contactID: Int64, _ abusive: Bool) async throws -> Contact { try await base.setAbusive(contactID: contactID, abusive) }
+    public func quarantine(status: QuarantineStatus?, limit: Int) async throws -> [QuarantineEntry] { try await base.quarantine(status: status, limit: limit) }
+    public func quarantineEntry(id: Int64) async throws -> QuarantineEntry? { try await base.quarantineEntry(id: id) }
+    public func recordRetry(quarantineID: Int64, reason: String?, messageID: Int64?) async throws {
+        try await base.recordRetry(quarantineID: quarantineID, reason: reason, messageID: messageID)
+    }
+    public func quarantineCount() async throws -> Int { try await base.quarantineCount() }
+    public func cursor(key: String) async throws -> String? { try await base.cursor(key: key) }
+    public func consumerPosition(_ consumer: String) async throws -> Int64 { try await base.consumerPosition(consumer) }
+    public func setConsumerPosition(_ consumer: String, _ seq: Int64) async throws { try await base.setConsumerPosition(consumer, seq) }
+    public func rawPayload(sha256: String) async throws -> RawPayload? { try await base.rawPayload(sha256: sha256) }
+}

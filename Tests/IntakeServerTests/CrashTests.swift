@@ -1,0 +1,109 @@
+import AsyncHTTPClient
+import NIOHTTP1
+import Foundation
+import NIOCore
+import Synchronization
+import Testing
+
+/// Kills a real `intake serve` process with SIGKILL under concurrent load, restarts it, and checks that
+/// every message that got a 202 is stored, and stored once.
+@Suite(.serialized) struct CrashTests {
+    static let token = "crash-admin-token-0123456789"
+
+    /// The `intake` executable built beside this test bundle.
+    static func intakeBinary() throws -> String {
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [dir, dir.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("intake").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        throw TestFailure("the intake executable is not built next to \(dir.path); run swift build first")
+    }
+
+    static func launch(dataDir: String, port: Int) throws -> Process {
+        let config = dataDir + "/intake.yaml"
+        try "adapters: [{kind: generic, name: api}]\nlog: {level: warning}\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try intakeBinary())
+        process.arguments = ["serve", "--config", config, "--data-dir", dataDir, "--port", String(port)]
+        process.environment = ["INTAKE_ADMIN_TOKEN": token, "PATH": "/usr/bin:/bin"]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    static func waitReady(port: Int) async throws {
+        for _ in 0..<200 {
+            if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/readyz"), timeout: .seconds(1)),
+               response.status == .ok { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestFailure("intake did not become ready on port \(port)")
+    }
+
+    static func post(port: Int, id: String) async throws -> [String: Any]? {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/messages")
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: #"{"external_id":"\#(id)","sender":{"email":"\#(id)@example.com"},"body":"complaint \#(id)"}"#))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        guard response.status.code == 202 else { return nil }
+        return try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
+    }
+
+    @Test func killNineMidLoadLosesNoAcknowledgedMessage() async throws {
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        let port = Int.random(in: 20000...40000)
+        let server = try Self.launch(dataDir: dataDir, port: port)
+        try await Self.waitReady(port: port)
+
+        let pid = server.processIdentifier
+        let tally = Tally()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<16 {
+                group.addTask {
+                    for index in 0..<100_000 {
+                        let id = "w\(worker)-\(index)"
+                        tally.attempted.withLock { $0 += 1 }
+                        guard let receipt = try? await Self.post(port: port, id: id) else { return }  // the server died
+                        tally.acknowledged.withLock { $0[id] = receipt["message_id"] as? Int }
+                    }
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(1500))
+                kill(pid, SIGKILL)
+            }
+            try await group.waitForAll()
+        }
+        server.waitUntilExit()
+        let acked = tally.acknowledged.withLock { $0 }
+        print("crash test: \(tally.attempted.withLock { $0 }) posts attempted, \(acked.count) acknowledged before kill -9")
+        #expect(acked.count > 100, "too little load reached the server before the kill")
+
+        let restarted = try Self.launch(dataDir: dataDir, port: port)
+        defer { restarted.terminate(); restarted.waitUntilExit() }
+        try await Self.waitReady(port: port)
+        var missing: [String] = []
+        for (id, messageID) in acked {
+            let receipt = try await Self.post(port: port, id: id)
+            if receipt?["duplicate"] as? Bool != true || receipt?["message_id"] as? Int != messageID { missing.append(id) }
+        }
+        #expect(missing.isEmpty, "acknowledged but lost or re-stored after kill -9: \(missing.prefix(10))")
+        // No case was created twice: one case per stored message, each with one message.
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/cases?limit=500")
+        request.headers.add(name: "Authorization", value: "Bearer \(Self.token)")
+        let page = try await HTTPClient.shared.execute(request, timeout: .seconds(5)).body.collect(upTo: 16 << 20)
+        let items = (try JSONSerialization.jsonObject(with: Data(buffer: page)) as? [String: Any])?["items"] as? [[String: Any]] ?? []
+        #expect(!items.isEmpty && items.allSatisfy { $0["message_count"] as? Int == 1 })
+    }
+}
+
+/// What the load generator saw: every post tried, and the receipts of those answered 202.
+final class Tally: Sendable {
+    let acknowledged = Mutex<[String: Int]>([:])  // external id -> message id
+    let attempted = Mutex(0)
+}

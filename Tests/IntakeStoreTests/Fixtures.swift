@@ -1,0 +1,32 @@
+import Foundation
+import IntakeCore
+import IntakeStore
+
+/// A fresh SQLite store in a temporary directory.
+func makeStore() throws -> SQLiteCaseStore {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("intake-store-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return try SQLiteCaseStore(path: dir.appendingPathComponent("intake.sqlite").path)
+}
+
+/// A message with sensible defaults.
+func message(
+    _ id: String, email: String? = "ann@example.com", phone: String? = nil, body: String = "It broke again",
+    subject: String? = "Broken kettle", threadRefs: [String] = [], ownRefs: [String] = [], flags: Set<MessageFlag> = [],
+    adapter: String = "test", channel: ChannelKind = .email, at: Date = Date(timeIntervalSince1970: 1_800_000_000)
+) -> InboundMessage {
+    var identities: [Identity] = []
+    if let email { identities.append(Identity.email(email)!) }
+    if let phone { identities.append(Identity(kind: .phone, value: phone)) }
+    return InboundMessage(
+        adapter: adapter, channel: channel, externalID: id, receivedAt: at, sender: Sender(identities: identities, displayName: "Ann"),
+        subject: subject, body: body, threadRefs: threadRefs, ownRefs: ownRefs, flags: flags,
+        raw: RawPayload(contentType: "text/plain", bytes: Data("raw \(id)".utf8)))
+}
+
+extension IngestOutcome {
+    var receipt: StoreReceipt? {
+        if case .stored(let receipt) = self { return receipt }
+        return nil
+    }
+}
