@@ -64,6 +64,7 @@ let package = Package(
             dependencies: [
                 "IntakeServer", "IntakeStore", "IntakeCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         // The adapter conformance kit and a deterministic clock, for adapter authors' tests.
@@ -76,6 +77,26 @@ let package = Package(
             dependencies: ["GenericAdapter", "IntakeTesting", "IntakeCore", "IntakeStore"],
             path: "Adapters/Generic/Tests/GenericAdapterTests"
         ),
+
+        // Email: MIME decoding with GMime (the IMAP fetching adapter comes with issue 4).
+        .systemLibrary(name: "CGMime", path: "Sources/CGMime", pkgConfig: "gmime-3.0", providers: [.apt(["libgmime-3.0-dev"])]),
+        .target(name: "MailParsing", dependencies: ["CGMime"], path: "Adapters/IMAP/Sources/MailParsing"),
+        .testTarget(name: "MailParsingTests", dependencies: ["MailParsing"], path: "Adapters/IMAP/Tests/MailParsingTests"),
+
+        // Social mentions: RSS and Atom parsing with libxml2 (the polling adapter comes with issue 6).
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .target(name: "FeedParsing", dependencies: ["CLibXML2"], path: "Adapters/Feed/Sources/FeedParsing"),
+        .testTarget(name: "FeedParsingTests", dependencies: ["FeedParsing"], path: "Adapters/Feed/Tests/FeedParsingTests"),
+
+        // SMS and chat: request verification (the webhook adapters come with issue 5).
+        .target(name: "TwilioAdapter", dependencies: ["IntakeCore", .product(name: "Crypto", package: "swift-crypto")], path: "Adapters/Twilio/Sources/TwilioAdapter"),
+        .testTarget(name: "TwilioAdapterTests", dependencies: ["TwilioAdapter"], path: "Adapters/Twilio/Tests/TwilioAdapterTests"),
+        .target(name: "SlackAdapter", dependencies: ["IntakeCore", .product(name: "Crypto", package: "swift-crypto")], path: "Adapters/Slack/Sources/SlackAdapter"),
+        .testTarget(name: "SlackAdapterTests", dependencies: ["SlackAdapter"], path: "Adapters/Slack/Tests/SlackAdapterTests"),
+        .target(name: "VonageAdapter", dependencies: ["IntakeCore", .product(name: "Crypto", package: "swift-crypto")], path: "Adapters/Vonage/Sources/VonageAdapter"),
+        .testTarget(name: "VonageAdapterTests", dependencies: ["VonageAdapter"], path: "Adapters/Vonage/Tests/VonageAdapterTests"),
+        .target(name: "TelegramAdapter", dependencies: ["IntakeCore"], path: "Adapters/Telegram/Sources/TelegramAdapter"),
+        .testTarget(name: "TelegramAdapterTests", dependencies: ["TelegramAdapter"], path: "Adapters/Telegram/Tests/TelegramAdapterTests"),
 
         .testTarget(name: "IntakeCoreTests", dependencies: ["IntakeCore", "IntakeTesting"]),
         .testTarget(name: "IntakeStoreTests", dependencies: ["IntakeStore", "IntakeCore", "IntakeTesting"]),

@@ -32,22 +32,22 @@ import Testing
         return process
     }
 
-    static func waitReady(port: Int) async throws {
+    static func waitReady(port: Int, client: HTTPClient) async throws {
         for _ in 0..<200 {
-            if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/readyz"), timeout: .seconds(1)),
+            if let response = try? await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/readyz"), timeout: .seconds(1)),
                response.status == .ok { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw TestFailure("intake did not become ready on port \(port)")
     }
 
-    static func post(port: Int, id: String) async throws -> [String: Any]? {
+    static func post(port: Int, id: String, client: HTTPClient) async throws -> [String: Any]? {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/messages")
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: #"{"external_id":"\#(id)","sender":{"email":"\#(id)@example.com"},"body":"complaint \#(id)"}"#))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let response = try await client.execute(request, timeout: .seconds(5))
         let body = try await response.body.collect(upTo: 1 << 20)
         guard response.status.code == 202 else { return nil }
         return try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
@@ -58,7 +58,9 @@ import Testing
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let port = Int.random(in: 20000...40000)
         let server = try Self.launch(dataDir: dataDir, port: port)
-        try await Self.waitReady(port: port)
+        // One client a server life: a client's pool backs off from a peer that died.
+        let loadClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        try await Self.waitReady(port: port, client: loadClient)
 
         let pid = server.processIdentifier
         let tally = Tally()
@@ -68,7 +70,7 @@ import Testing
                     for index in 0..<100_000 {
                         let id = "w\(worker)-\(index)"
                         tally.attempted.withLock { $0 += 1 }
-                        guard let receipt = try? await Self.post(port: port, id: id) else { return }  // the server died
+                        guard let receipt = try? await Self.post(port: port, id: id, client: loadClient) else { return }  // the server died
                         tally.acknowledged.withLock { $0[id] = receipt["message_id"] as? Int }
                     }
                 }
@@ -80,23 +82,30 @@ import Testing
             try await group.waitForAll()
         }
         server.waitUntilExit()
+        try await loadClient.shutdown()
         let acked = tally.acknowledged.withLock { $0 }
         print("crash test: \(tally.attempted.withLock { $0 }) posts attempted, \(acked.count) acknowledged before kill -9")
         #expect(acked.count > 100, "too little load reached the server before the kill")
 
+        let clock = ContinuousClock()
+        let restartedAt = clock.now
         let restarted = try Self.launch(dataDir: dataDir, port: port)
         defer { restarted.terminate(); restarted.waitUntilExit() }
-        try await Self.waitReady(port: port)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        try await Self.waitReady(port: port, client: client)
+        print("crash test: restarted and ready in \(clock.now - restartedAt)")
         var missing: [String] = []
         for (id, messageID) in acked {
-            let receipt = try await Self.post(port: port, id: id)
+            let receipt = try await Self.post(port: port, id: id, client: client)
             if receipt?["duplicate"] as? Bool != true || receipt?["message_id"] as? Int != messageID { missing.append(id) }
         }
+        print("crash test: \(acked.count) re-posted in \(clock.now - restartedAt)")
         #expect(missing.isEmpty, "acknowledged but lost or re-stored after kill -9: \(missing.prefix(10))")
         // No case was created twice: one case per stored message, each with one message.
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/cases?limit=500")
         request.headers.add(name: "Authorization", value: "Bearer \(Self.token)")
-        let page = try await HTTPClient.shared.execute(request, timeout: .seconds(5)).body.collect(upTo: 16 << 20)
+        let page = try await client.execute(request, timeout: .seconds(5)).body.collect(upTo: 16 << 20)
+        try await client.shutdown()
         let items = (try JSONSerialization.jsonObject(with: Data(buffer: page)) as? [String: Any])?["items"] as? [[String: Any]] ?? []
         #expect(!items.isEmpty && items.allSatisfy { $0["message_count"] as? Int == 1 })
     }
