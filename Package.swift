@@ -78,6 +78,9 @@ let package = Package(
             path: "Adapters/Generic/Tests/GenericAdapterTests"
         ),
 
+        // libcurl, for IMAP and feed fetching.
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
         // Email: MIME decoding with GMime (the IMAP fetching adapter comes with issue 4).
         .systemLibrary(name: "CGMime", path: "Sources/CGMime", pkgConfig: "gmime-3.0", providers: [.apt(["libgmime-3.0-dev"])]),
         .target(name: "MailParsing", dependencies: ["CGMime"], path: "Adapters/IMAP/Sources/MailParsing"),
