@@ -48,7 +48,9 @@ extension SQLiteCaseStore {
         let messageID = db.lastInsertedRowID
 
         if let caseID = placement.caseID {
-            let refs = message.ownRefs + message.threadRefs
+            var seen = Set<String>()
+            // Case references resolve by id; only the others need a row.
+            let refs = (message.ownRefs + message.threadRefs).filter { !$0.hasPrefix("case:") && seen.insert($0).inserted }
             let upsert = try db.cachedStatement(sql: "INSERT INTO thread_refs(ref, case_id) VALUES (?, ?) ON CONFLICT(ref) DO UPDATE SET case_id = excluded.case_id")
             for ref in refs { try upsert.execute(arguments: [ref, caseID]) }
             var data = ["message_id": String(messageID), "channel": message.channel.rawValue, "adapter": message.adapter]
@@ -126,20 +128,26 @@ extension SQLiteCaseStore {
             VALUES (?, ?, ?, ?, NULL, ?, 0, ?, ?, ?)
             """).execute(arguments: [contactID, CaseState.open.rawValue, message.channel.rawValue, message.subject, message.isPublic, at, at, at])
         let caseID = db.lastInsertedRowID
-        try db.cachedStatement(sql: "INSERT INTO thread_refs(ref, case_id) VALUES (?, ?) ON CONFLICT(ref) DO UPDATE SET case_id = excluded.case_id")
-            .execute(arguments: [CaseReference.threadRef(caseID), caseID])
         try appendEvent(db, caseID: caseID, type: .caseOpened, at: at, actor: message.adapter,
                         data: ["channel": message.channel.rawValue, "contact_id": String(contactID)])
         return Placement(caseID: caseID, opened: true)
     }
 
-    /// The newest case any of the references points at, with its state.
+    /// The newest case any of the references points at, with its state. A case reference (`case:C-12`)
+    /// names its case directly; other references are looked up in `thread_refs`.
     static func matchThread(_ db: Database, refs: [String]) throws -> (Int64, CaseState)? {
         guard !refs.isEmpty else { return nil }
         let find = try db.cachedStatement(sql: "SELECT c.id, c.state FROM thread_refs t JOIN cases c ON c.id = t.case_id WHERE t.ref = ?")
+        let byID = try db.cachedStatement(sql: "SELECT id, state FROM cases WHERE id = ?")
         var best: (Int64, CaseState)?
         for ref in refs {
-            guard let row = try Row.fetchOne(find, arguments: [ref]) else { continue }
+            let row: Row?
+            if ref.hasPrefix("case:"), let id = CaseReference.parse(String(ref.dropFirst(5))) {
+                row = try Row.fetchOne(byID, arguments: [id])
+            } else {
+                row = try Row.fetchOne(find, arguments: [ref])
+            }
+            guard let row else { continue }
             let id: Int64 = row[0]
             if best == nil || id > best!.0 { best = (id, CaseState(rawValue: row[1]) ?? .open) }
         }

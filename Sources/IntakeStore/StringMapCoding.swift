@@ -25,7 +25,7 @@ enum StringMapCoding {
 
     /// A list of strings, one a line (refs never contain line breaks; any that do are folded to spaces).
     static func encodeLines(_ values: [String]) -> String {
-        values.map { $0.replacingOccurrences(of: "\n", with: " ") }.joined(separator: "\n")
+        values.map { $0.utf8.contains(10) ? String($0.map { $0 == "\n" ? " " : $0 }) : $0 }.joined(separator: "\n")
     }
 
     static func decodeLines(_ text: String?) -> [String] {

@@ -5,7 +5,9 @@ import Foundation
 public struct RawPayload: Codable, Sendable, Equatable {
     /// The media type of `bytes` (`application/json`, `message/rfc822`, `application/x-www-form-urlencoded`).
     public var contentType: String
-    public var bytes: Data
+    public var bytes: Data {
+        didSet { sha256 = Self.hexDigest(bytes) }
+    }
     /// Channel facts that are not in the bytes but are needed to re-normalize them (a feed URL, a mailbox).
     public var metadata: [String: String]
 
@@ -13,16 +15,30 @@ public struct RawPayload: Codable, Sendable, Equatable {
         self.contentType = contentType
         self.bytes = bytes
         self.metadata = metadata
+        self.sha256 = Self.hexDigest(bytes)
     }
 
-    /// Hex SHA-256 of the bytes: the payload's address in the store.
-    public var sha256: String { Self.hexDigest(bytes) }
+    /// Hex SHA-256 of the bytes: the payload's address in the store. Computed once, where the payload is
+    /// made (on the request's own task), so the single store writer does not spend its time hashing.
+    public private(set) var sha256: String
+
+    private enum CodingKeys: String, CodingKey { case contentType, bytes, metadata }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(contentType: try container.decode(String.self, forKey: .contentType), bytes: try container.decode(Data.self, forKey: .bytes),
+                  metadata: try container.decode([String: String].self, forKey: .metadata))
+    }
 
     /// Hex SHA-256 of any bytes.
     public static func hexDigest(_ data: some DataProtocol) -> String {
-        SHA256.hash(data: data).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var hex = [UInt8]()
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: data) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 }

@@ -35,7 +35,7 @@ import Testing
         #expect(message.channel == .web && message.isPublic && message.body == "It broke")
         #expect(message.sender.identities == [Identity(kind: .email, value: "ann@example.com"), Identity(kind: .phone, value: "+14155550100"),
                                               Identity(kind: .handle, value: "mastodon:@ann@example.social")])
-        #expect(message.threadRefs.contains("case:C-12") && message.threadRefs.contains("case:C-3") && message.threadRefs.contains("<x@mail>"))
+        #expect(message.threadRefs.contains("case:C-12") && message.threadRefs.contains("case:C-3") && message.threadRefs.contains("msg:api:<x@mail>"))
         #expect(message.threadRefs.contains("conv:api:chat-9") && message.ownRefs.contains("conv:api:chat-9"))
     }
 

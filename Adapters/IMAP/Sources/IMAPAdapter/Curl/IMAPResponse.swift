@@ -1,0 +1,104 @@
+import Foundation
+
+/// Reads the untagged response lines that curl passes through for custom commands.
+enum IMAPResponse {
+    /// What `STATUS mailbox (UIDVALIDITY UIDNEXT)` says.
+    struct MailboxStatus: Equatable {
+        var uidValidity: UInt32
+        var uidNext: UInt32?
+    }
+
+    /// One line of `UID FETCH n:* (UID RFC822.SIZE FLAGS)`.
+    struct MessageEntry: Equatable {
+        var uid: UInt32
+        var size: Int
+        var seen: Bool
+    }
+
+    /// Splits on LF and drops the CR: bytes, because `"\r\n"` is one Character in Swift.
+    static func lines(_ data: Data) -> [String] {
+        data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true).map { line in
+            let trimmed = line.last == UInt8(ascii: "\r") ? line.dropLast() : line
+            return String(decoding: trimmed, as: UTF8.self)
+        }
+    }
+
+    static func status(_ lines: [String]) -> MailboxStatus? {
+        for line in lines where line.hasPrefix("* STATUS ") {
+            guard let open = line.lastIndex(of: "("), let close = line.lastIndex(of: ")"), open < close else { continue }
+            let words = line[line.index(after: open)..<close].split(separator: " ")
+            var values: [String: UInt32] = [:]
+            for index in stride(from: 0, to: words.count - 1, by: 2) {
+                values[words[index].uppercased()] = UInt32(words[index + 1])
+            }
+            if let validity = values["UIDVALIDITY"] { return MailboxStatus(uidValidity: validity, uidNext: values["UIDNEXT"]) }
+        }
+        return nil
+    }
+
+    /// Entries of `* n FETCH (UID u RFC822.SIZE s FLAGS (...))` lines, in the order given.
+    static func entries(_ lines: [String]) -> [MessageEntry] {
+        lines.compactMap(entry)
+    }
+
+    static func entry(_ line: String) -> MessageEntry? {
+        guard line.hasPrefix("* "), let fetch = line.range(of: " FETCH (") else { return nil }
+        var scanner = Substring(line[fetch.upperBound...])
+        var uid: UInt32?
+        var size: Int?
+        var seen = false
+        while let key = nextAtom(&scanner) {
+            switch key.uppercased() {
+            case "UID": uid = nextAtom(&scanner).flatMap { UInt32($0) }
+            case "RFC822.SIZE": size = nextAtom(&scanner).flatMap { Int($0) }
+            case "FLAGS":
+                let flags = nextList(&scanner)
+                seen = flags.contains { $0.caseInsensitiveCompare("\\Seen") == .orderedSame }
+            default:
+                // A value we did not ask for (MODSEQ (...), a server extra): skip it.
+                if scanner.first == "(" { _ = nextList(&scanner) } else { _ = nextAtom(&scanner) }
+            }
+        }
+        guard let uid else { return nil }
+        return MessageEntry(uid: uid, size: size ?? 0, seen: seen)
+    }
+
+    private static func nextAtom(_ scanner: inout Substring) -> String? {
+        scanner = scanner.drop(while: { $0 == " " })
+        guard let first = scanner.first, first != ")", first != "(" else { return nil }
+        let atom = scanner.prefix(while: { $0 != " " && $0 != ")" && $0 != "(" })
+        scanner = scanner.dropFirst(atom.count)
+        return atom.isEmpty ? nil : String(atom)
+    }
+
+    private static func nextList(_ scanner: inout Substring) -> [String] {
+        scanner = scanner.drop(while: { $0 == " " })
+        guard scanner.first == "(" else { return [] }
+        guard let close = scanner.firstIndex(of: ")") else {
+            scanner = ""
+            return []
+        }
+        let inside = scanner[scanner.index(after: scanner.startIndex)..<close]
+        scanner = scanner[scanner.index(after: close)...]
+        return inside.split(separator: " ").map(String.init)
+    }
+
+    /// A mailbox name as an IMAP quoted string, for commands that name it.
+    static func quoted(_ mailbox: String) -> String {
+        "\"" + mailbox.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    /// UIDs as a compact IMAP set: `[1, 2, 3, 7]` gives `1:3,7`.
+    static func uidSet(_ uids: [UInt32]) -> String {
+        let sorted = Array(Set(uids)).sorted()
+        var parts: [String] = []
+        var index = 0
+        while index < sorted.count {
+            var end = index
+            while end + 1 < sorted.count, sorted[end + 1] == sorted[end] + 1 { end += 1 }
+            parts.append(end == index ? "\(sorted[index])" : "\(sorted[index]):\(sorted[end])")
+            index = end + 1
+        }
+        return parts.joined(separator: ",")
+    }
+}

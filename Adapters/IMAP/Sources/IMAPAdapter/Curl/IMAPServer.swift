@@ -1,0 +1,75 @@
+import Foundation
+
+/// Where and how to reach the IMAP server: address, TLS and credentials.
+public struct IMAPServer: Sendable {
+    /// How the connection is protected.
+    public enum TLSMode: String, Sendable, CaseIterable {
+        /// TLS from the first byte (port 993).
+        case imaps
+        /// Plain connect, then `STARTTLS` before login; refused if the server does not offer it.
+        case starttls
+        /// No TLS at all: only with `allow_insecure: true` (a test server on loopback).
+        case none
+    }
+
+    /// What the login proves.
+    public enum Credential: Sendable {
+        case password(String)
+        /// An OAuth2 access token sent with SASL XOAUTH2 (Gmail, Microsoft 365).
+        case bearer(String)
+
+        var secret: String {
+            switch self {
+            case .password(let value), .bearer(let value): value
+            }
+        }
+    }
+
+    public var host: String
+    public var port: Int
+    public var tls: TLSMode
+    public var verifyCertificates: Bool
+    /// A CA bundle to trust instead of the system's (a private CA, a test certificate).
+    public var caFile: String?
+    public var user: String
+    public var credential: Credential
+    public var connectTimeoutSeconds = 15
+    /// A transfer that receives nothing for this long fails (the server is gone).
+    public var stallTimeoutSeconds = 60
+
+    public init(
+        host: String, port: Int, tls: TLSMode, verifyCertificates: Bool = true, caFile: String? = nil, user: String,
+        credential: Credential
+    ) {
+        self.host = host
+        self.port = port
+        self.tls = tls
+        self.verifyCertificates = verifyCertificates
+        self.caFile = caFile
+        self.user = user
+        self.credential = credential
+    }
+
+    /// `host:port`, for messages.
+    var address: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    /// The URL curl gets: scheme, host, port, the mailbox percent-encoded, then `;UID=...` parts.
+    func url(mailbox: String?, suffix: String) -> String {
+        let scheme = tls == .imaps ? "imaps" : "imap"
+        let path = mailbox.map { $0.addingPercentEncoding(withAllowedCharacters: Self.mailboxCharacters) ?? $0 } ?? ""
+        return "\(scheme)://\(address)/\(path)\(suffix)"
+    }
+
+    /// Removes the secret from any text that may end up in a log or an error.
+    func scrub(_ text: String) -> String {
+        let secret = credential.secret
+        guard !secret.isEmpty else { return text }
+        return text.replacingOccurrences(of: secret, with: "<redacted>")
+    }
+
+    private static let mailboxCharacters: CharacterSet = {
+        var set = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        set.insert(charactersIn: "-._~/!$&'()*+,=:@")
+        return set
+    }()
+}

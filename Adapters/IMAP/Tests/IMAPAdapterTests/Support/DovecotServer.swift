@@ -1,0 +1,220 @@
+import Foundation
+import Testing
+
+/// A real Dovecot the tests start themselves: its own config, port, user and maildir under a temp dir.
+///
+/// Needs the Debian package `dovecot-imapd` (and `openssl` for the TLS certificate). Without them the
+/// tests fail with that message rather than pass without a server.
+final class DovecotServer: @unchecked Sendable {
+    static let user = "ann"
+
+    let root: URL
+    let password: String
+    /// Plain IMAP (and STARTTLS when `tls`).
+    let port: Int
+    /// Implicit TLS, when started with `tls`.
+    let tlsPort: Int?
+    /// The self-signed certificate to trust, when started with `tls`.
+    let certificateFile: String?
+
+    private var configFile: String { root.appendingPathComponent("dovecot.conf").path }
+    /// INBOX as a maildir.
+    var inbox: URL { root.appendingPathComponent("mail/\(Self.user)") }
+
+    static let dovecot = "/usr/sbin/dovecot"
+    static let doveadm = "/usr/bin/doveadm"
+
+    init(tls: Bool = false, password: String = "pw-" + UUID().uuidString.prefix(12).lowercased()) throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.dovecot), FileManager.default.isExecutableFile(atPath: Self.doveadm) else {
+            throw HarnessError("Dovecot is not installed (\(Self.dovecot)); these tests need a real IMAP server: apt-get install -y dovecot-imapd")
+        }
+        guard getuid() == 0 else { throw HarnessError("the Dovecot test harness runs dovecot standalone and needs root") }
+        self.password = password
+        root = URL(fileURLWithPath: "/tmp").appendingPathComponent("imap-test-\(UUID().uuidString.prefix(8))")
+        let fm = FileManager.default
+        for dir in ["run", "state", "mail"] {
+            try fm.createDirectory(at: root.appendingPathComponent(dir), withIntermediateDirectories: true)
+        }
+        try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path)
+        port = try Self.freePort()
+        var tlsLines = "ssl = no"
+        if tls {
+            let cert = root.appendingPathComponent("cert.pem").path
+            let key = root.appendingPathComponent("key.pem").path
+            try Self.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                                              "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+            tlsLines = "ssl = yes\nssl_cert = <\(cert)\nssl_key = <\(key)"
+            certificateFile = cert
+            tlsPort = try Self.freePort()
+        } else {
+            certificateFile = nil
+            tlsPort = nil
+        }
+        try "\(Self.user):{PLAIN}\(password)::::::\n".write(to: root.appendingPathComponent("passwd"), atomically: true, encoding: .utf8)
+        let config = """
+            base_dir = \(root.path)/run
+            state_dir = \(root.path)/state
+            log_path = \(root.path)/dovecot.log
+            listen = 127.0.0.1
+            protocols = imap
+            \(tlsLines)
+            disable_plaintext_auth = no
+            auth_mechanisms = plain login
+            mail_location = maildir:\(root.path)/mail/%u
+            passdb {
+              driver = passwd-file
+              args = \(root.path)/passwd
+            }
+            userdb {
+              driver = static
+              args = uid=65534 gid=65534 home=\(root.path)/mail/%u
+            }
+            service imap-login {
+              chroot =
+              inet_listener imap {
+                port = \(port)
+              }
+              inet_listener imaps {
+                port = \(tlsPort ?? 0)
+              }
+            }
+            service anvil {
+              chroot =
+            }
+            """
+        try config.write(toFile: configFile, atomically: true, encoding: .utf8)
+        for dir in ["", "/new", "/cur", "/tmp"] {
+            try fm.createDirectory(atPath: inbox.path + dir, withIntermediateDirectories: true)
+        }
+        try Self.run("/bin/chown", ["-R", "65534:65534", root.appendingPathComponent("mail").path])
+        try start()
+    }
+
+    deinit {
+        try? stop()
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    func start() throws {
+        try Self.run(Self.dovecot, ["-c", configFile])
+        for _ in 0..<100 {
+            if Self.canConnect(port) { return }
+            usleep(50_000)
+        }
+        throw HarnessError("dovecot did not open port \(port): \((try? String(contentsOf: root.appendingPathComponent("dovecot.log"), encoding: .utf8)) ?? "")")
+    }
+
+    func stop() throws {
+        guard Self.canConnect(port) else { return }
+        try Self.run(Self.doveadm, ["-c", configFile, "stop"])
+        for _ in 0..<100 {
+            if !Self.canConnect(port) { return }
+            usleep(50_000)
+        }
+        throw HarnessError("dovecot did not stop")
+    }
+
+    /// Puts a mail into INBOX as a maildir file owned by the mail user (CRLF line ends).
+    func deliver(_ mail: String) throws {
+        let crlf = mail.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+        let name = "\(Int(Date().timeIntervalSince1970)).\(UUID().uuidString.prefix(12)).test"
+        let temp = inbox.appendingPathComponent("tmp/\(name)")
+        try Data(crlf.utf8).write(to: temp)
+        chown(temp.path, 65534, 65534)
+        try FileManager.default.moveItem(at: temp, to: inbox.appendingPathComponent("new/\(name)"))
+    }
+
+    @discardableResult
+    func doveadm(_ arguments: [String]) throws -> String {
+        try Self.run(Self.doveadm, ["-c", configFile] + arguments)
+    }
+
+    /// UID and flags of every mail in `mailbox`.
+    func flags(mailbox: String = "INBOX") throws -> [UInt32: String] {
+        let output = try doveadm(["fetch", "-u", Self.user, "uid flags", "mailbox", mailbox])
+        var result: [UInt32: String] = [:]
+        var uid: UInt32?
+        for line in output.split(separator: "\n") {
+            if line.hasPrefix("uid: ") { uid = UInt32(line.dropFirst(5)) }
+            if line.hasPrefix("flags:"), let current = uid { result[current] = String(line.dropFirst(6)).trimmingCharacters(in: .whitespaces) }
+        }
+        return result
+    }
+
+    func setSeen(uid: UInt32) throws {
+        try doveadm(["flags", "add", "-u", Self.user, "\\Seen", "mailbox", "INBOX", "uid", String(uid)])
+    }
+
+    func createMailbox(_ name: String) throws {
+        try doveadm(["mailbox", "create", "-u", Self.user, name])
+    }
+
+    /// Forgets INBOX's UIDs, as a restored or recreated mailbox does: dovecot gives a new UIDVALIDITY.
+    func resetUIDValidity() throws {
+        try stop()
+        for file in try FileManager.default.contentsOfDirectory(atPath: inbox.path)
+        where file.hasPrefix("dovecot-uidvalidity") || file.hasPrefix("dovecot-uidlist") || file.hasPrefix("dovecot.index") {
+            try FileManager.default.removeItem(atPath: inbox.appendingPathComponent(file).path)
+        }
+        try start()
+    }
+
+    func uidValidity() throws -> UInt32? {
+        let output = try doveadm(["mailbox", "status", "-u", Self.user, "uidvalidity", "INBOX"])
+        return output.split(separator: "=").last.flatMap { UInt32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    // MARK: - processes and ports
+
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw HarnessError("\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text)")
+        }
+        return text
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw HarnessError("socket failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw HarnessError("bind failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func canConnect(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
