@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "IntakeServer",
             dependencies: [
-                "IntakeCore", "IntakeStore", "GenericAdapter",
+                "IntakeCore", "IntakeStore", "GenericAdapter", "TwilioAdapter", "SlackAdapter", "TelegramAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -93,13 +93,13 @@ let package = Package(
 
         // SMS and chat: request verification (the webhook adapters come with issue 5).
         .target(name: "TwilioAdapter", dependencies: ["IntakeCore", .product(name: "Crypto", package: "swift-crypto")], path: "Adapters/Twilio/Sources/TwilioAdapter"),
-        .testTarget(name: "TwilioAdapterTests", dependencies: ["TwilioAdapter"], path: "Adapters/Twilio/Tests/TwilioAdapterTests"),
+        .testTarget(name: "TwilioAdapterTests", dependencies: ["TwilioAdapter", "IntakeCore", "IntakeStore", "IntakeTesting"], path: "Adapters/Twilio/Tests/TwilioAdapterTests"),
         .target(name: "SlackAdapter", dependencies: ["IntakeCore", .product(name: "Crypto", package: "swift-crypto")], path: "Adapters/Slack/Sources/SlackAdapter"),
-        .testTarget(name: "SlackAdapterTests", dependencies: ["SlackAdapter"], path: "Adapters/Slack/Tests/SlackAdapterTests"),
+        .testTarget(name: "SlackAdapterTests", dependencies: ["SlackAdapter", "IntakeCore", "IntakeStore", "IntakeTesting"], path: "Adapters/Slack/Tests/SlackAdapterTests"),
         .target(name: "VonageAdapter", dependencies: ["IntakeCore", .product(name: "Crypto", package: "swift-crypto")], path: "Adapters/Vonage/Sources/VonageAdapter"),
-        .testTarget(name: "VonageAdapterTests", dependencies: ["VonageAdapter"], path: "Adapters/Vonage/Tests/VonageAdapterTests"),
+        .testTarget(name: "VonageAdapterTests", dependencies: ["VonageAdapter", "IntakeTesting"], path: "Adapters/Vonage/Tests/VonageAdapterTests"),
         .target(name: "TelegramAdapter", dependencies: ["IntakeCore"], path: "Adapters/Telegram/Sources/TelegramAdapter"),
-        .testTarget(name: "TelegramAdapterTests", dependencies: ["TelegramAdapter"], path: "Adapters/Telegram/Tests/TelegramAdapterTests"),
+        .testTarget(name: "TelegramAdapterTests", dependencies: ["TelegramAdapter", "IntakeCore", "IntakeStore", "IntakeTesting"], path: "Adapters/Telegram/Tests/TelegramAdapterTests"),
 
         .testTarget(name: "IntakeCoreTests", dependencies: ["IntakeCore", "IntakeTesting"]),
         .testTarget(name: "IntakeStoreTests", dependencies: ["IntakeStore", "IntakeCore", "IntakeTesting"]),

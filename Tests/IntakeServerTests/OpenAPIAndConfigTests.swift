@@ -7,12 +7,13 @@ import Testing
 
 @Suite struct OpenAPIAndConfigTests {
     @Test func openAPIDocumentListsExactlyTheMountedRoutes() throws {
-        let config = try GatewayConfig.parse(yaml: "adapters: [{kind: generic, name: api}]", environment: [:])
+        let config = try GatewayConfig.parse(yaml: "adapters: [{kind: generic, name: api}, {kind: sms.twilio, name: sms, auth_token: '${T}'}]", environment: ["T": "token"])
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oa-\(UUID().uuidString)").path
         let gateway = try Gateway(config: config, dataDir: dir, environment: ["INTAKE_ADMIN_TOKEN": "x-admin-token-000000"], logger: Logger(label: "t"))
         let table = RouteTable(router: Router(context: IntakeRequestContext.self))
         gateway.mount(on: table)
-        let mounted = Set(table.mounted.map { "\($0.method) \($0.path)" })
+        // Provider webhooks are mounted per configured adapter under one documented template.
+        let mounted = Set(table.mounted.map { "\($0.method) \($0.path.hasPrefix("/v1/hooks/") ? "/v1/hooks/{adapter}" : $0.path)" })
         let document = try #require(try JSONSerialization.jsonObject(with: Gateway.openAPIDocument) as? [String: Any])
         let paths = try #require(document["paths"] as? [String: [String: Any]])
         let documented = Set(paths.flatMap { path, operations in operations.keys.map { "\($0.uppercased()) \(path)" } })
@@ -57,6 +58,9 @@ import Testing
         let env = ["INTAKE_WEBFORM_TOKEN": "0123456789abcdef0", "INTAKE_DESK_TOKEN": "0123456789abcdef1", "INTAKE_LEAD_TOKEN": "0123456789abcdef2"]
         let example = try GatewayConfig.load(path: root.appendingPathComponent("Config/examples/tokens.yaml").path, environment: env)
         #expect(example.tokens.map(\.role) == [.ingest, .rep, .supervisor])
+        let chat = try GatewayConfig.load(path: root.appendingPathComponent("Config/examples/chat-and-sms.yaml").path,
+                                          environment: ["TWILIO_AUTH_TOKEN": "t", "SLACK_SIGNING_SECRET": "s", "TELEGRAM_WEBHOOK_SECRET": "tg"])
+        #expect(chat.adapters.map(\.kind) == ["generic", "sms.twilio", "chat.slack", "chat.telegram"])
     }
 
     @Test func everyRegisteredAdapterKindHasItsDocsRow() throws {

@@ -32,8 +32,9 @@ final class TestGateway: Sendable {
 
     static let environment = ["INTAKE_ADMIN_TOKEN": adminToken, "FORM_TOKEN": "form-token-0123456789", "REP_TOKEN": "rep-token-0123456789"]
 
-    static func start(yaml: String = defaultYAML, dataDir: String? = nil) async throws -> TestGateway {
+    static func start(yaml: String = defaultYAML, dataDir: String? = nil, environment extra: [String: String] = [:]) async throws -> TestGateway {
         let dir = dataDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("gw-\(UUID().uuidString)").path
+        let environment = self.environment.merging(extra) { $1 }
         let config = try GatewayConfig.parse(yaml: yaml, environment: environment)
         var logger = Logger(label: "test-gateway")
         logger.logLevel = .error

@@ -1,4 +1,7 @@
 import GenericAdapter
+import SlackAdapter
+import TelegramAdapter
+import TwilioAdapter
 import IntakeCore
 
 /// Every adapter kind the gateway can run, registered in one place by its `ConfigurableAdapter` type.
@@ -10,6 +13,9 @@ public struct AdapterRegistry: Sendable {
     /// The adapters shipped with the gateway.
     public static let standard = AdapterRegistry(kinds: [
         GenericAdapter.self,
+        TwilioAdapter.self,
+        SlackAdapter.self,
+        TelegramAdapter.self,
     ])
 
     /// Builds the adapters listed under `adapters:`, recording problems in their sections.

@@ -1,4 +1,5 @@
 import Foundation
+import IntakeTesting
 import Testing
 @testable import TwilioAdapter
 
@@ -71,7 +72,7 @@ struct TwilioSignatureTests {
     /// `RequestValidator.validate` on the same input (genuine, port variants, tampered copies).
     @Test func agreesWithTwilioPythonSDK() throws {
         let seed = UInt32.random(in: 0...UInt32.max)
-        let output = try runPython(twilioScript, arguments: [String(seed)], modules: "twilio")
+        let output = try TestPeers.python(twilioScript, arguments: [String(seed)], modules: "twilio")
         let checks = try JSONDecoder().decode([SDKCheck].self, from: output)
         var agreed = 0
         for check in checks {
@@ -164,7 +165,7 @@ for i in range(60):
 print(json.dumps(checks))
 """#
 
-// MARK: - Shared test plumbing (each adapter's tests carry their own copy: adapters share no test target)
+// MARK: - Corpus cases
 
 private struct TwilioCase: Decodable {
     var id: String
@@ -180,52 +181,8 @@ private struct TwilioCase: Decodable {
 private enum TwilioCorpus {
     static func load() throws -> [TwilioCase] {
         struct File: Decodable { struct Provider: Decodable { var cases: [TwilioCase] }; var twilio: Provider }
-        let url = try sharedCorpora().appendingPathComponent("signing/vectors.json")
+        let url = try TestPeers.sharedCorpora().appendingPathComponent("signing/vectors.json")
         return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).twilio.cases
     }
 }
 
-/// `shared/corpora`, found by walking up from this file to the directory whose sibling `shared/`
-/// holds it (the repository's parent, in a work tree and in CI).
-private func sharedCorpora(from file: String = #filePath) throws -> URL {
-    // Resolve symlinks first: a scratch package that links these files in still finds the repo.
-    var dir = URL(fileURLWithPath: file).resolvingSymlinksInPath().deletingLastPathComponent()
-    while dir.path != "/" {
-        let candidate = dir.deletingLastPathComponent().appendingPathComponent("shared/corpora")
-        if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-        dir.deleteLastPathComponent()
-    }
-    throw CorpusNotFound(file: file)
-}
-
-private struct CorpusNotFound: Error, CustomStringConvertible {
-    var file: String
-    var description: String { "no shared/corpora beside any parent of \(file)" }
-}
-
-/// Runs `script` with python3 and returns its standard output. Fails the calling test, with the
-/// install command, when python3 or `modules` are missing: the cross-check must not pass silently.
-private func runPython(_ script: String, arguments: [String], modules: String) throws -> Data {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [ProcessInfo.processInfo.environment["PYTHON3"] ?? "python3", "-c", script] + arguments
-    let stdout = Pipe()
-    let stderr = Pipe()
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
-    // Read before waiting, so a large output cannot fill the pipe and stall the child.
-    let output = stdout.fileHandleForReading.readDataToEndOfFile()
-    let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        let hint = errors.contains("ModuleNotFoundError") || errors.contains("No such file")
-            ? "python3 with the provider SDK is required for this cross-check: run `pip install \(modules)` (CI installs it)\n"
-            : ""
-        Issue.record("\(hint)python3 exited \(process.terminationStatus): \(errors)")
-        throw PythonFailed()
-    }
-    return output
-}
-
-private struct PythonFailed: Error {}

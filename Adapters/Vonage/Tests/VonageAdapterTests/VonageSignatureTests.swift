@@ -1,4 +1,5 @@
 import Foundation
+import IntakeTesting
 import Testing
 @testable import VonageAdapter
 
@@ -122,7 +123,7 @@ struct VonageSignatureTests {
     /// genuine and tampered copies must equal ours.
     @Test func agreesWithVonagePythonSDK() throws {
         let seed = UInt32.random(in: 0...UInt32.max)
-        let output = try runPython(vonageScript, arguments: [String(seed)], modules: "vonage")
+        let output = try TestPeers.python(vonageScript, arguments: [String(seed)], modules: "vonage")
         let checks = try JSONDecoder().decode([SDKCheck].self, from: output)
         var agreed = 0
         for check in checks {
@@ -257,32 +258,3 @@ for i in range(80):
                            sdk_signature=sig if label == "genuine" else None, expected=bool(check(p))))
 print(json.dumps(checks))
 """#
-
-// MARK: - Shared test plumbing (each adapter's tests carry their own copy: adapters share no test target)
-
-/// Runs `script` with python3 and returns its standard output. Fails the calling test, with the
-/// install command, when python3 or `modules` are missing: the cross-check must not pass silently.
-private func runPython(_ script: String, arguments: [String], modules: String) throws -> Data {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [ProcessInfo.processInfo.environment["PYTHON3"] ?? "python3", "-c", script] + arguments
-    let stdout = Pipe()
-    let stderr = Pipe()
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
-    // Read before waiting, so a large output cannot fill the pipe and stall the child.
-    let output = stdout.fileHandleForReading.readDataToEndOfFile()
-    let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        let hint = errors.contains("ModuleNotFoundError") || errors.contains("No such file")
-            ? "python3 with the provider SDK is required for this cross-check: run `pip install \(modules)` (CI installs it)\n"
-            : ""
-        Issue.record("\(hint)python3 exited \(process.terminationStatus): \(errors)")
-        throw PythonFailed()
-    }
-    return output
-}
-
-private struct PythonFailed: Error {}
