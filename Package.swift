@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "IntakeServer",
             dependencies: [
-                "IntakeCore", "IntakeStore", "GenericAdapter", "TwilioAdapter", "SlackAdapter", "TelegramAdapter",
+                "IntakeCore", "IntakeStore", "GenericAdapter", "TwilioAdapter", "SlackAdapter", "TelegramAdapter", "VonageAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -97,7 +97,7 @@ let package = Package(
         .target(name: "SlackAdapter", dependencies: ["IntakeCore", .product(name: "Crypto", package: "swift-crypto")], path: "Adapters/Slack/Sources/SlackAdapter"),
         .testTarget(name: "SlackAdapterTests", dependencies: ["SlackAdapter", "IntakeCore", "IntakeStore", "IntakeTesting"], path: "Adapters/Slack/Tests/SlackAdapterTests"),
         .target(name: "VonageAdapter", dependencies: ["IntakeCore", .product(name: "Crypto", package: "swift-crypto")], path: "Adapters/Vonage/Sources/VonageAdapter"),
-        .testTarget(name: "VonageAdapterTests", dependencies: ["VonageAdapter", "IntakeTesting"], path: "Adapters/Vonage/Tests/VonageAdapterTests"),
+        .testTarget(name: "VonageAdapterTests", dependencies: ["VonageAdapter", "IntakeCore", "IntakeStore", "IntakeTesting"], path: "Adapters/Vonage/Tests/VonageAdapterTests"),
         .target(name: "TelegramAdapter", dependencies: ["IntakeCore"], path: "Adapters/Telegram/Sources/TelegramAdapter"),
         .testTarget(name: "TelegramAdapterTests", dependencies: ["TelegramAdapter", "IntakeCore", "IntakeStore", "IntakeTesting"], path: "Adapters/Telegram/Tests/TelegramAdapterTests"),
 

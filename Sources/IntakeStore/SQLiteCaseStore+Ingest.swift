@@ -8,6 +8,7 @@ extension SQLiteCaseStore {
             try requests.map { request in
                 let outcome: IngestOutcome
                 switch request.item {
+                case .message(let message) where message.fragment != nil: outcome = try Self.ingestFragment(db, message)
                 case .message(let message): outcome = .stored(try Self.ingest(db, message))
                 case .quarantine(let entry): outcome = .quarantined(id: try Self.quarantine(db, entry))
                 case .nothing: outcome = .skipped

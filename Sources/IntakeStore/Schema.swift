@@ -103,6 +103,20 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v2-fragments") { db in
+            try db.execute(sql: """
+                CREATE TABLE fragments (
+                    adapter TEXT NOT NULL,
+                    group_key TEXT NOT NULL,
+                    part INTEGER NOT NULL,
+                    total INTEGER NOT NULL,
+                    body TEXT NOT NULL,
+                    raw_sha256 TEXT NOT NULL REFERENCES raw_payloads(sha256),
+                    received_at DOUBLE PRECISION NOT NULL,
+                    PRIMARY KEY (adapter, group_key, part)
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -9,6 +9,7 @@ import Testing
     static let twilioToken = "twilio-auth-token-0123456789"
     static let slackSecret = "slack-signing-secret-0123456789"
     static let telegramSecret = "telegram-secret_token-0123"
+    static let vonageSecret = "vonage-signature-secret-0123"
 
     static let yaml = """
         server: {host: 127.0.0.1}
@@ -17,10 +18,11 @@ import Testing
           - {kind: sms.twilio, name: sms, auth_token: "${TWILIO_AUTH_TOKEN}"}
           - {kind: chat.slack, name: slack, signing_secret: "${SLACK_SIGNING_SECRET}", private_channels: [CPRIVATE]}
           - {kind: chat.telegram, name: telegram, secret_token: "${TELEGRAM_SECRET}"}
+          - {kind: sms.vonage, name: vonage, signature_secret: "${VONAGE_SECRET}", signature_method: sha256}
         """
 
     static func start() async throws -> TestGateway {
-        return try await TestGateway.start(yaml: yaml, environment: ["TWILIO_AUTH_TOKEN": twilioToken, "SLACK_SIGNING_SECRET": slackSecret, "TELEGRAM_SECRET": telegramSecret])
+        return try await TestGateway.start(yaml: yaml, environment: ["TWILIO_AUTH_TOKEN": twilioToken, "SLACK_SIGNING_SECRET": slackSecret, "TELEGRAM_SECRET": telegramSecret, "VONAGE_SECRET": vonageSecret])
     }
 
     /// The X-Twilio-Signature twilio-python computes for a form post to `url`.
@@ -44,6 +46,20 @@ import Testing
             print(SignatureVerifier(sys.argv[1]).generate_signature(timestamp=sys.argv[2], body=sys.argv[3]), end="")
             """
         return String(decoding: try TestPeers.python(script, arguments: [slackSecret, String(timestamp), body], modules: "slack-sdk"), as: UTF8.self)
+    }
+
+    /// A Vonage inbound-SMS form body signed by the vonage SDK (HMAC-SHA256 signature method).
+    static func vonageForm(_ params: [(String, String)]) throws -> String {
+        let script = """
+            import json, sys, time, urllib.parse
+            from vonage_http_client.auth import Auth
+            params = dict(json.loads(sys.argv[1]))
+            params["timestamp"] = str(int(time.time()))
+            params["sig"] = Auth(api_key="key", signature_secret=sys.argv[2], signature_method="sha256").sign_params(dict(params))
+            print(urllib.parse.urlencode(params), end="")
+            """
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: params.map { [$0.0, $0.1] }), as: UTF8.self)
+        return String(decoding: try TestPeers.python(script, arguments: [json, vonageSecret], modules: "vonage"), as: UTF8.self)
     }
 
     static func form(_ params: [(String, String)]) -> String {
@@ -157,6 +173,23 @@ import Testing
         #expect((detail["messages"] as? [[String: Any]])?.last?["flags"] as? [String] == ["edited"])
         // The unreadable update was kept, not dropped.
         #expect(((json(try await gw.request(.GET, "/v1/quarantine").body)["items"] as? [Any]) ?? []).count == 1)
+        try await gw.stop()
+    }
+
+    @Test func vonageSMSSignedBySDKAndConcatenatedPartsJoin() async throws {
+        let gw = try await Self.start()
+        func post(_ body: String) async throws -> Int {
+            try await gw.request(.POST, "/v1/hooks/vonage", json: body, token: nil, contentType: "application/x-www-form-urlencoded").status
+        }
+        let base = [("msisdn", "447700900123"), ("to", "447700900000"), ("type", "text"), ("concat", "true"), ("concat-ref", "7"), ("concat-total", "2")]
+        #expect(try await post(try Self.vonageForm(base + [("messageId", "V2"), ("text", "arrived broken."), ("concat-part", "2")])) == 200)
+        #expect(((json(try await gw.request(.GET, "/v1/cases").body)["items"] as? [Any]) ?? []).isEmpty)
+        #expect(try await post(try Self.vonageForm(base + [("messageId", "V1"), ("text", "The parcel "), ("concat-part", "1")])) == 200)
+        let detail = json(try await gw.request(.GET, "/v1/cases/C-1").body)
+        #expect((detail["messages"] as? [[String: Any]])?.map { $0["body"] as? String } == ["The parcel arrived broken."])
+        var forged = try Self.vonageForm([("msisdn", "447700900123"), ("messageId", "V3"), ("text", "hello")])
+        forged = forged.replacingOccurrences(of: "hello", with: "refund")
+        #expect(try await post(forged) == 401)
         try await gw.stop()
     }
 }

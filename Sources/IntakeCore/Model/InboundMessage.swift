@@ -22,11 +22,15 @@ public struct InboundMessage: Codable, Sendable, Equatable {
     /// Marks that change how the stream treats the message (an auto-reply never opens a case).
     public var flags: Set<MessageFlag>
     public var raw: RawPayload
+    /// Set when this is one part of a message sent in several (a concatenated SMS): the store keeps
+    /// the parts and stores one joined message once every part has arrived.
+    public var fragment: MessageFragment?
 
     public init(
         adapter: String, channel: ChannelKind, externalID: String, receivedAt: Date, sender: Sender,
         subject: String? = nil, body: String, threadRefs: [String] = [], ownRefs: [String] = [],
-        isPublic: Bool = false, attachments: [AttachmentInfo] = [], flags: Set<MessageFlag> = [], raw: RawPayload
+        isPublic: Bool = false, attachments: [AttachmentInfo] = [], flags: Set<MessageFlag> = [], raw: RawPayload,
+        fragment: MessageFragment? = nil
     ) {
         self.adapter = adapter
         self.channel = channel
@@ -41,6 +45,7 @@ public struct InboundMessage: Codable, Sendable, Equatable {
         self.attachments = attachments
         self.flags = flags
         self.raw = raw
+        self.fragment = fragment
     }
 }
 
@@ -68,4 +73,26 @@ public enum MessageFlag: String, Codable, Sendable, CaseIterable {
     case edited
     /// A delivery status or receipt: recorded, never opens a case.
     case statusReport = "status_report"
+}
+
+/// One part of a message that arrives in several parts.
+public struct MessageFragment: Codable, Sendable, Equatable {
+    /// The parts' common key inside the adapter (sender, recipient and the provider's reference).
+    public var group: String
+    /// 1-based position of this part.
+    public var index: Int
+    public var total: Int
+
+    public init(group: String, index: Int, total: Int) {
+        self.group = group
+        self.index = index
+        self.total = total
+    }
+
+    /// The external id of the joined message.
+    public var joinedExternalID: String { "joined:\(group)" }
+
+    /// Raw payloads of joined messages carry this metadata key (the part count); their bytes are the
+    /// parts' raw bytes, in order, one a line.
+    public static let rawMetadataKey = "fragments"
 }

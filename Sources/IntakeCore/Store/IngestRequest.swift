@@ -45,6 +45,8 @@ public enum IngestOutcome: Sendable, Equatable {
     case quarantined(id: Int64)
     /// Only the cursor moved.
     case skipped
+    /// One part of a multi-part message was kept; the joined message is stored when the last part arrives.
+    case buffered(received: Int, total: Int)
 }
 
 /// The ids a stored message got, and what it did to its case.

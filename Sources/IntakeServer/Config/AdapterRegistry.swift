@@ -2,6 +2,7 @@ import GenericAdapter
 import SlackAdapter
 import TelegramAdapter
 import TwilioAdapter
+import VonageAdapter
 import IntakeCore
 
 /// Every adapter kind the gateway can run, registered in one place by its `ConfigurableAdapter` type.
@@ -16,6 +17,7 @@ public struct AdapterRegistry: Sendable {
         TwilioAdapter.self,
         SlackAdapter.self,
         TelegramAdapter.self,
+        VonageAdapter.self,
     ])
 
     /// Builds the adapters listed under `adapters:`, recording problems in their sections.

@@ -68,6 +68,7 @@ import Testing
             "adapters[0].feeds[3].platform: may hold letters",
             "adapters[0].feeds[3].filter: unknown key",
             "adapters[0].feeds[4].url: the same feed is listed twice",
+            "adapters[0].feeds[4].name: duplicate feed name \"a.example/f\"",
         ]
         for prefix in expected { #expect(problems.contains { $0.hasPrefix(prefix) }, "missing: \(prefix)\n\(problems.joined(separator: "\n"))") }
         #expect(problems.count == expected.count, "\(problems.joined(separator: "\n"))")

@@ -109,6 +109,8 @@ public struct GenericAdapter: WebhookAdapter {
             body = #"{"case_id":\#(caseID),"contact_id":\#(receipt.contactID),"duplicate":\#(receipt.duplicate),"message_id":\#(receipt.messageID)}"#
         case .quarantined(let id):
             body = #"{"quarantine_id":\#(id),"quarantined":true}"#
+        case .buffered(let received, let total):
+            body = #"{"buffered":true,"parts_received":\#(received),"parts_total":\#(total)}"#
         case .skipped, nil:
             body = #"{"stored":false}"#
         }

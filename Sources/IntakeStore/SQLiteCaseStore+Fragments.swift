@@ -1,0 +1,44 @@
+import Foundation
+import GRDB
+import IntakeCore
+
+extension SQLiteCaseStore {
+    /// Keeps one part of a multi-part message; when every part is there, stores the joined message
+    /// (bodies in order, raw bytes one part a line) and forgets the parts, all in this transaction.
+    static func ingestFragment(_ db: Database, _ message: InboundMessage) throws -> IngestOutcome {
+        guard let fragment = message.fragment else { return .stored(try ingest(db, message)) }
+        let joinedID = fragment.joinedExternalID
+        if let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT id, case_id, contact_id FROM messages WHERE adapter = ? AND external_id = ?"),
+            arguments: [message.adapter, joinedID])
+        {
+            return .stored(StoreReceipt(messageID: row[0], caseID: row[1], contactID: row[2], duplicate: true, openedCase: false, reopenedCase: false))
+        }
+        let sha = try storeRaw(db, message.raw)
+        try db.cachedStatement(sql: """
+            INSERT INTO fragments(adapter, group_key, part, total, body, raw_sha256, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(adapter, group_key, part) DO NOTHING
+            """).execute(arguments: [message.adapter, fragment.group, fragment.index, fragment.total, message.body, sha,
+                                     message.receivedAt.timeIntervalSince1970])
+        let parts = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT part, body, raw_sha256, received_at FROM fragments WHERE adapter = ? AND group_key = ? ORDER BY part"),
+            arguments: [message.adapter, fragment.group])
+        guard parts.count >= fragment.total else { return .buffered(received: parts.count, total: fragment.total) }
+
+        var joined = message
+        joined.fragment = nil
+        joined.externalID = joinedID
+        joined.body = parts.map { $0["body"] as String }.joined()
+        joined.receivedAt = Date(timeIntervalSince1970: parts.map { $0["received_at"] as Double }.min() ?? message.receivedAt.timeIntervalSince1970)
+        var rawLines = Data()
+        for (index, part) in parts.enumerated() {
+            if index > 0 { rawLines.append(0x0A) }
+            rawLines.append(try fetchRaw(db, sha256: part["raw_sha256"])?.bytes ?? Data())
+        }
+        joined.raw = RawPayload(contentType: message.raw.contentType, bytes: rawLines,
+                                metadata: message.raw.metadata.merging([MessageFragment.rawMetadataKey: String(parts.count)]) { $1 })
+        let receipt = try ingest(db, joined)
+        try db.execute(sql: "DELETE FROM fragments WHERE adapter = ? AND group_key = ?", arguments: [message.adapter, fragment.group])
+        return .stored(receipt)
+    }
+}
