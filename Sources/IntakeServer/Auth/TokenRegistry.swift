@@ -16,13 +16,6 @@ public struct TokenRegistry: Sendable {
         entries = tokens.map { Entry(name: $0.name, role: $0.role, hash: Self.hash($0.secret)) }
     }
 
-    /// Tokens known only by their hashes (from the database).
-    public init(hashed: [(name: String, role: TokenRole, sha256Hex: String)], plus other: TokenRegistry) {
-        entries = other.entries + hashed.compactMap { row in
-            Self.bytes(hex: row.sha256Hex).map { Entry(name: row.name, role: row.role, hash: $0) }
-        }
-    }
-
     /// The principal for a presented token, or nil. Every entry is compared, so timing reveals nothing.
     public func principal(for token: String) -> Principal? {
         let presented = Self.hash(token)
@@ -35,6 +28,7 @@ public struct TokenRegistry: Sendable {
 
     public static func hexHash(_ token: String) -> String { RawPayload.hexDigest(Data(token.utf8)) }
 
+    /// The bytes of a hex string of 64 digits.
     static func bytes(hex: String) -> [UInt8]? {
         guard hex.count == 64 else { return nil }
         var out: [UInt8] = []

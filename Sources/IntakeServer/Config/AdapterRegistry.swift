@@ -32,14 +32,11 @@ public struct AdapterRegistry: Sendable {
                 section.problem("name", "may hold letters, digits, '-', '_' and '.' only")
             }
             if let name, !names.insert(name).inserted { section.problem("name", "duplicate adapter name \"\(name)\"") }
-            guard let kind, let name else {
-                section.finish()
-                continue
-            }
-            guard let type = kinds.first(where: { $0.kind == kind }) else {
+            let type = kind.flatMap { kind in kinds.first { $0.kind == kind } }
+            if let kind, type == nil {
                 section.problem("kind", "unknown adapter kind \"\(kind)\" (known: \(kinds.map { $0.kind }.joined(separator: ", ")))")
-                continue
             }
+            guard let type, let name else { continue }
             let adapter = type.init(name: name, config: section)
             if let webhook = adapter as? any WebhookAdapter, !routes.insert(webhook.routePath).inserted {
                 section.problem("kind", "a second adapter on route \(webhook.routePath); only one \(kind) adapter may run")

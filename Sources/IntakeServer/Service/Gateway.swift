@@ -52,7 +52,7 @@ public final class Gateway: Sendable {
     public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let router = Router(context: IntakeRequestContext.self)
         router.add(middleware: ProblemMiddleware(logger: logger))
-        router.add(middleware: AuthMiddleware(tokens: tokens))
+        router.add(middleware: AuthMiddleware(tokens: tokens, store: store))
         let table = RouteTable(router: router)
         mount(on: table)
         var configuration = ApplicationConfiguration(address: .hostname(config.server.host, port: config.server.port), serverName: "IntakeGateway")
