@@ -20,3 +20,13 @@ import Testing
         #expect(parse("a=%FF%FE") == nil)
     }
 }
+
+@Suite struct TrimmingTests {
+    @Test func trimsUnicodeWhitespaceAndKeepsInnerSpace() {
+        #expect("  a b \n\t".trimmedWhitespace() == "a b")
+        #expect("\u{00A0}x\u{2003}".trimmedWhitespace() == "x")
+        #expect(" \n ".trimmedWhitespace() == "")
+        #expect("".trimmedWhitespace() == "")
+        #expect("café".trimmedWhitespace() == "café")
+    }
+}

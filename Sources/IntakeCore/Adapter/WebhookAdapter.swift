@@ -45,6 +45,7 @@ public struct WebhookRequest: Sendable {
     public var headers: [(name: String, value: String)]
     public var body: Data
     public var receivedAt: Date
+    private let mediaType: String?
 
     public init(
         method: String, pathAndQuery: String, publicURL: String, headers: [(name: String, value: String)],
@@ -56,6 +57,10 @@ public struct WebhookRequest: Sendable {
         self.headers = headers.map { (name: $0.name.lowercased(), value: $0.value) }
         self.body = body
         self.receivedAt = receivedAt
+        // Read once: adapters ask for it several times a request.
+        self.mediaType = self.headers.first { $0.name == "content-type" }.map {
+            $0.value.split(separator: ";", maxSplits: 1).first.map { $0.trimmedWhitespace().lowercased() } ?? ""
+        }
     }
 
     /// The first value of a header, by case-insensitive name.
@@ -65,9 +70,7 @@ public struct WebhookRequest: Sendable {
     }
 
     /// The media type without parameters, lower-cased (`application/json`).
-    public var contentType: String? {
-        header("content-type").map { $0.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased() }
-    }
+    public var contentType: String? { mediaType }
 }
 
 /// What the core sends back to the provider.

@@ -21,7 +21,7 @@ public struct Identity: Hashable, Codable, Sendable, CustomStringConvertible {
 
     /// An email identity, trimmed and lower-cased; nil when it does not look like an address.
     public static func email(_ raw: String) -> Identity? {
-        let value = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let value = raw.trimmedWhitespace().lowercased()
         guard let at = value.firstIndex(of: "@"), at != value.startIndex, value.index(after: at) != value.endIndex,
               !value.contains(where: { $0.isWhitespace })
         else { return nil }
@@ -36,7 +36,7 @@ public struct Identity: Hashable, Codable, Sendable, CustomStringConvertible {
 
     /// A social handle on a platform (`mastodon:@ann@example.social`).
     public static func handle(platform: String, _ handle: String) -> Identity {
-        Identity(kind: .handle, value: "\(platform.lowercased()):\(handle.trimmingCharacters(in: .whitespaces).lowercased())")
+        Identity(kind: .handle, value: "\(platform.lowercased()):\(handle.trimmedWhitespace().lowercased())")
     }
 
     /// A chat user on a platform and workspace (`slack:T123:U456`).

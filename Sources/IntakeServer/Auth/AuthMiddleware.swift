@@ -19,7 +19,7 @@ struct AuthMiddleware: RouterMiddleware {
             guard parts.count == 2, parts[0].lowercased() == "bearer" else {
                 throw Problem(status: .unauthorized, detail: "the Authorization header must be Bearer <token>")
             }
-            let presented = String(parts[1]).trimmingCharacters(in: .whitespaces)
+            let presented = parts[1].trimmedWhitespace()
             if let principal = tokens.principal(for: presented) {
                 context.principal = principal
             } else if let stored = try await store.token(sha256: TokenRegistry.hexHash(presented)),

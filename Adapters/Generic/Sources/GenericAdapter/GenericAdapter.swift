@@ -43,7 +43,7 @@ public struct GenericAdapter: WebhookAdapter {
 
     private func message(from body: GenericMessage, raw: RawPayload, receivedAt: Date) throws -> InboundMessage {
         var invalid: [String] = []
-        let text = body.body?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let text = body.body?.trimmedWhitespace() ?? ""
         if text.isEmpty { invalid.append("body") }
         let channel = body.channel.map { ChannelKind(rawValue: $0) } ?? .api
         if channel == nil { invalid.append("channel") }
