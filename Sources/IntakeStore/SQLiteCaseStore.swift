@@ -28,7 +28,6 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
             #endif
             try db.execute(sql: "PRAGMA cache_size = -65536")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 8000")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Schema.migrator.migrate(pool)

@@ -56,6 +56,7 @@ enum IMAPResponse {
                 seen = flags.contains { $0.caseInsensitiveCompare("\\Seen") == .orderedSame }
             default:
                 // A value we did not ask for (MODSEQ (...), a server extra): skip it.
+                scanner = scanner.drop(while: { $0 == " " })
                 if scanner.first == "(" { _ = nextList(&scanner) } else { _ = nextAtom(&scanner) }
             }
         }

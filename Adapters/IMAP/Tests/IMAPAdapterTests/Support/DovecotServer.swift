@@ -96,7 +96,8 @@ final class DovecotServer: @unchecked Sendable {
     }
 
     func start() throws {
-        try Self.run(Self.dovecot, ["-c", configFile])
+        // dovecot daemonizes: its children would keep a captured pipe open, so it writes to /dev/null.
+        try Self.run(Self.dovecot, ["-c", configFile], capture: false)
         for _ in 0..<100 {
             if Self.canConnect(port) { return }
             usleep(50_000)
@@ -104,14 +105,19 @@ final class DovecotServer: @unchecked Sendable {
         throw HarnessError("dovecot did not open port \(port): \((try? String(contentsOf: root.appendingPathComponent("dovecot.log"), encoding: .utf8)) ?? "")")
     }
 
+    /// Stops the master (and with it every IMAP session) and waits until it is gone.
     func stop() throws {
-        guard Self.canConnect(port) else { return }
-        try Self.run(Self.doveadm, ["-c", configFile, "stop"])
+        let pidFile = root.appendingPathComponent("run/master.pid").path
+        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+              kill(pid, 0) == 0 else { return }
+        kill(pid, SIGTERM)
         for _ in 0..<100 {
-            if !Self.canConnect(port) { return }
+            if kill(pid, 0) != 0 && !Self.canConnect(port) { return }
             usleep(50_000)
         }
-        throw HarnessError("dovecot did not stop")
+        kill(pid, SIGKILL)
+        usleep(200_000)
+        if Self.canConnect(port) { throw HarnessError("dovecot did not stop") }
     }
 
     /// Puts a mail into INBOX as a maildir file owned by the mail user (CRLF line ends).
@@ -167,15 +173,15 @@ final class DovecotServer: @unchecked Sendable {
     // MARK: - processes and ports
 
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+    static func run(_ executable: String, _ arguments: [String], capture: Bool = true) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
+        process.standardOutput = capture ? output : FileHandle.nullDevice
+        process.standardError = capture ? output : FileHandle.nullDevice
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let data = capture ? output.fileHandleForReading.readDataToEndOfFile() : Data()
         process.waitUntilExit()
         let text = String(decoding: data, as: UTF8.self)
         guard process.terminationStatus == 0 else {
