@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "TelegramAdapterTests", dependencies: ["TelegramAdapter", "IntakeCore", "IntakeStore", "IntakeTesting"], path: "Adapters/Telegram/Tests/TelegramAdapterTests"),
 
         .testTarget(name: "IntakeCoreTests", dependencies: ["IntakeCore", "IntakeTesting"]),
-        .testTarget(name: "IntakeStoreTests", dependencies: ["IntakeStore", "IntakeCore", "IntakeTesting"]),
+        .testTarget(name: "IntakeStoreTests", dependencies: ["IntakeStore", "IntakeCore", "IntakeTesting", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(
             name: "IntakeServerTests",
             dependencies: [

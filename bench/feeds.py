@@ -84,7 +84,8 @@ def run(arguments):
         start = time.perf_counter()
         while True:
             for data in files:
-                result = feedparser.parse(data, response_headers={"content-location": "http://example.com/feed.xml"})
+                # No response headers: with them and no Content-Type feedparser flags every file and takes a slower path.
+                result = feedparser.parse(data)
                 entries += len(result.entries)
                 errors += 1 if result.bozo else 0
             passes += 1

@@ -36,7 +36,7 @@ public struct PollingAdapterService: Service {
                 failures = 0
                 health.report(adapter.name, .healthy)
                 if stored > 0 { continue }  // more may be waiting: poll again at once
-                try await clock.sleep(for: adapter.pollInterval)
+                try await pause(adapter.pollInterval)
             } catch is CancellationError {
                 return
             } catch {
@@ -44,9 +44,15 @@ public struct PollingAdapterService: Service {
                 let wait = backoff(after: failures)
                 health.report(adapter.name, .failing(String(describing: error)))
                 logger.error("poll failed", metadata: ["adapter": "\(adapter.name)", "error": "\(error)", "retry_in": "\(wait)"])
-                do { try await clock.sleep(for: wait) } catch { return }
+                do { try await pause(wait) } catch { return }
             }
         }
+    }
+
+    /// Waits between polls; a graceful shutdown ends the wait at once (a poll in progress is not interrupted).
+    private func pause(_ duration: Duration) async throws {
+        let clock = self.clock
+        try await cancelWhenGracefulShutdown { try await clock.sleep(for: duration) }
     }
 
     /// One poll: returns how many items were stored. Public so tests and the conformance kit can step it.

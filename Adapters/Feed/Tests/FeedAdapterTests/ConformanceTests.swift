@@ -12,15 +12,18 @@ import Testing
     @Test(.timeLimit(.minutes(1))) func passesThePollingConformanceKit() async throws {
         let server = try LocalFeedServer()
         let posted = PostedItems()
-        server.set("/tag.rss", .init(body: FeedFixture.rss([])))
-        let feed = FeedSource(url: server.url("/tag.rss"), name: "tag", platform: "mastodon")
+        // A private feed token in the URL must not leak into any error.
+        let path = "/tag.rss?token=s3cret-feed-token"
+        server.set(path, .init(body: FeedFixture.rss([])))
+        let feed = FeedSource(url: server.url(path), name: "tag", platform: "mastodon")
         let adapter = FeedAdapter(name: "mentions", configuration: FeedAdapterConfiguration(feeds: [feed], allowInsecureHTTP: true))
         let store = FailingCaseStore(wrapping: try SQLiteCaseStore(path: Harness.temporaryDatabase()))
-        try await AdapterConformance.polling(adapter, store: store, cursorKey: adapter.cursorKey(for: feed)) { count in
+        try await AdapterConformance.polling(adapter, store: store, cursorKey: adapter.cursorKey(for: feed), secrets: ["s3cret-feed-token"]) { count in
             let items = posted.add(count)
-            server.update("/tag.rss") { $0.body = FeedFixture.rss(items) }
+            server.update(path) { $0.body = FeedFixture.rss(items) }
         }
-        #expect(try await store.cursor(key: "mentions/\(server.url("/tag.rss"))") != nil)
+        #expect(try await store.cursor(key: "mentions/\(server.url(path))") != nil)
+        #expect(!adapter.feedStatus().contains { $0.url.contains("s3cret") })
     }
 
     @Test func theCursorMovesOnlyAfterCommitAndAFailedStoreRefetches() async throws {

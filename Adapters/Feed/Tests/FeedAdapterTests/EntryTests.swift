@@ -122,6 +122,29 @@ import Testing
         try await harness.finish()
     }
 
+    @Test func theSeenSetIsBoundedButKeepsWhatTheFeedLists() async throws {
+        let server = try LocalFeedServer()
+        func items(_ range: ClosedRange<Int>) -> [Item] {
+            range.reversed().map { Item(guid: "e\($0)", title: "Entry \($0)", text: "text \($0)", date: FeedFixture.recent) }
+        }
+        server.set("/feed", .init(body: FeedFixture.rss(items(1...5))))
+        let feed = FeedSource(url: server.url("/feed"))
+        let harness = try Harness(FeedAdapter(name: "m", configuration: FeedAdapterConfiguration(feeds: [feed], allowInsecureHTTP: true, seenLimit: 3)))
+        func seen() async throws -> Int {
+            let value = try #require(try await harness.store.cursor(key: harness.adapter.cursorKey(for: feed)))
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(value.utf8)) as? [String: Any])
+            return (object["seen"] as? [String])?.count ?? -1
+        }
+        #expect(try await harness.pollOnce() == 5)
+        #expect(try await seen() == 5)  // never fewer than the document lists
+        server.update("/feed") { $0.body = FeedFixture.rss(items(6...7)) }
+        #expect(try await harness.pollLater() == 2)
+        #expect(try await seen() == 3)
+        #expect(try await harness.pollLater() == 0)  // what the feed lists is still known
+        #expect(try await harness.messages().count == 7)
+        try await harness.finish()
+    }
+
     @Test func authorsBecomeIdentities() async throws {
         let (_, harness) = try setUp([
             Item(guid: "m1", link: "https://mastodon.example/@Ann/109", title: nil, text: "my kettle broke", date: FeedFixture.recent),

@@ -97,8 +97,8 @@ struct FeedDocumentPlan {
 
     /// What an entry says and who said it: its identity when ids and links change.
     static func contentMaterial(_ entry: FeedEntry) -> (text: String, hasContent: Bool) {
-        let title = entry.title?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        let body = (entry.contentText ?? entry.summaryText)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let title = entry.title?.trimmedWhitespace() ?? ""
+        let body = (entry.contentText ?? entry.summaryText)?.trimmedWhitespace() ?? ""
         let author = entry.author.map { [$0.name ?? "", $0.email ?? "", $0.uri ?? ""].joined(separator: "|") } ?? ""
         return (title + "\u{0}" + body + "\u{0}" + author, !(title.isEmpty && body.isEmpty))
     }

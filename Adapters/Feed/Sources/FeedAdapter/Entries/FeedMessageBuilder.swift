@@ -13,7 +13,7 @@ struct FeedMessageBuilder {
         var ownRefs = [Self.ref(adapter: adapter, key: payload.entryKey)]
         // Every entry with a link also owns its link: an edit found by link (its id changed) threads to it.
         if let link = entry.link, payload.entryKey != "link:" + link { ownRefs.append(Self.ref(adapter: adapter, key: "link:" + link)) }
-        let text = [entry.content, entry.summary].compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }.first { !$0.isEmpty }
+        let text = [entry.content, entry.summary].compactMap { $0?.trimmedWhitespace() }.first { !$0.isEmpty }
         let author = entry.authors.first
         return InboundMessage(
             adapter: adapter, channel: .social, externalID: payload.externalID, receivedAt: receivedAt,

@@ -29,7 +29,7 @@ struct FeedResponse: Sendable {
 }
 
 /// Why fetching a feed failed. A struct over a private enum, so reasons can grow.
-public struct FeedFetchError: Error, Sendable, Equatable, CustomStringConvertible {
+struct FeedFetchError: Error, Sendable, Equatable, CustomStringConvertible {
     enum Reason: Sendable, Equatable {
         case timeout(seconds: Double)
         case tooLarge(limit: Int)
@@ -48,11 +48,11 @@ public struct FeedFetchError: Error, Sendable, Equatable, CustomStringConvertibl
         self.retryAfter = retryAfter
     }
 
-    public var isTimeout: Bool { if case .timeout = reason { true } else { false } }
-    public var isTooLarge: Bool { if case .tooLarge = reason { true } else { false } }
-    public var isTooManyRedirects: Bool { if case .tooManyRedirects = reason { true } else { false } }
+    var isTimeout: Bool { if case .timeout = reason { true } else { false } }
+    var isTooLarge: Bool { if case .tooLarge = reason { true } else { false } }
+    var isTooManyRedirects: Bool { if case .tooManyRedirects = reason { true } else { false } }
     /// The HTTP status of a refused request (4xx, 5xx), if that is what failed.
-    public var httpStatus: Int? { if case .httpStatus(let status) = reason { status } else { nil } }
+    var httpStatus: Int? { if case .httpStatus(let status) = reason { status } else { nil } }
 
     public var description: String {
         switch reason {

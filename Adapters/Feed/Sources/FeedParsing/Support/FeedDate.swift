@@ -10,7 +10,7 @@ import Foundation
 ///   fractions, `Z` or `+hh:mm`/`+hhmm`/`+hh`, or no zone.
 enum FeedDate {
     static func parse(_ raw: String) -> Date? {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = raw.trimmedWhitespace
         guard !text.isEmpty, text.count < 100 else { return nil }
         if let first = text.first, first.isNumber, let date = ISO8601Parser.parse(text) { return date }
         return RFC822Parser.parse(text)

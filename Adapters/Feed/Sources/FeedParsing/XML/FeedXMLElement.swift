@@ -70,7 +70,7 @@ struct FeedXMLElement: Sendable {
 
     /// Trimmed direct text, or `nil` when empty.
     var trimmedText: String? {
-        let text = directText.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = directText.trimmedWhitespace  // not Foundation's: it bridges through NSString on Linux
         return text.isEmpty ? nil : text
     }
 

@@ -96,8 +96,10 @@ final class DovecotServer: @unchecked Sendable {
     }
 
     func start() throws {
-        // dovecot daemonizes: its children would keep a captured pipe open, so it writes to /dev/null.
-        try Self.run(Self.dovecot, ["-c", configFile], capture: false)
+        // dovecot daemonizes, and its children would inherit this process's descriptors (Foundation's
+        // exit-watch socket among them, so the launch would never be seen to end): start it through
+        // Python's subprocess, which closes every descriptor above 2 in the child.
+        try Self.run("/usr/bin/env", ["python3", "-c", Self.detachedLaunch, Self.dovecot, "-c", configFile], capture: false)
         for _ in 0..<100 {
             if Self.canConnect(port) { return }
             usleep(50_000)
@@ -171,6 +173,12 @@ final class DovecotServer: @unchecked Sendable {
     }
 
     // MARK: - processes and ports
+
+    private static let detachedLaunch = """
+        import subprocess, sys
+        sys.exit(subprocess.run(sys.argv[1:], close_fds=True, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode)
+        """
 
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], capture: Bool = true) throws -> String {

@@ -1,0 +1,102 @@
+import Foundation
+import IntakeCore
+import IntakeStore
+import IntakeTesting
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+/// A polling adapter over an in-memory list of messages, for exercising the core's polling loop.
+final class ListAdapter: PollingAdapter, Sendable {
+    let name: String
+    let kind = "test.list"
+    let channel = ChannelKind.api
+    let pollInterval = Duration.seconds(30)
+    private let pending = Mutex<[String]>([])
+    private let failure = Mutex<String?>(nil)
+    let acknowledged = Mutex<[String]>([])
+
+    init(name: String) { self.name = name }
+
+    func deliver(_ bodies: [String]) { pending.withLock { $0 += bodies } }
+    func fail(with message: String?) { failure.withLock { $0 = message } }
+
+    func poll(_ context: PollContext) async throws -> [PolledItem] {
+        if let message = failure.withLock({ $0 }) { throw StoreError.unavailable(message) }
+        let last = Int(try await context.cursor(key: name) ?? "0") ?? 0
+        let all = pending.withLock { $0 }
+        return all.enumerated().dropFirst(last).map { index, body in
+            PolledItem(raw: RawPayload(contentType: "text/plain", bytes: Data(body.utf8)), receivedAt: Date(), sourceID: String(index),
+                       cursor: AdapterCursor(key: name, value: String(index + 1)))
+        }
+    }
+
+    func didCommit(_ items: [PolledItem], outcomes: [IngestOutcome]) async throws {
+        acknowledged.withLock { $0 += items.map(\.sourceID) }
+    }
+
+    func normalize(_ raw: RawPayload, receivedAt: Date) throws -> [InboundMessage] {
+        let text = String(decoding: raw.bytes, as: UTF8.self)
+        if text == "garbage" { throw NormalizationError.unparseable("cannot read \(text)") }
+        return [InboundMessage(adapter: name, channel: .api, externalID: text, receivedAt: receivedAt,
+                               sender: Sender(identities: [Identity(kind: .email, value: "\(text)@example.com")]), body: text, raw: raw)]
+    }
+}
+
+@Suite struct PollingServiceTests {
+    @Test func cursorMovesWithCommitsAndUnreadableItemsAreQuarantined() async throws {
+        let store = FailingCaseStore(wrapping: try makeStore())
+        let adapter = ListAdapter(name: "list")
+        try await AdapterConformance.polling(adapter, store: store, cursorKey: "list") { count in
+            adapter.deliver((0..<count).map { "m\($0)-\(UUID().uuidString.prefix(6))" })
+        }
+        adapter.deliver(["garbage", "fine"])
+        let stream = CaseStream(store: store, logger: Logger(label: "t"))
+        let service = PollingAdapterService(adapter: adapter, stream: stream, store: store, health: AdapterHealth(), clock: TestClock(), logger: Logger(label: "t"))
+        let stored: Int = try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await stream.run() }
+            let stored = try await service.pollOnce()
+            stream.stopAccepting()
+            try await group.waitForAll()
+            return stored
+        }
+        #expect(stored == 2)
+        #expect(try await store.quarantineCount() == 1)
+        #expect(try await store.cursor(key: "list") == "4")
+        #expect(adapter.acknowledged.withLock { $0 }.suffix(2) == ["2", "3"])
+    }
+
+    @Test func oneFailingAdapterBacksOffAndIsReportedWhileAnotherKeepsIngesting() async throws {
+        let store = FailingCaseStore(wrapping: try makeStore())
+        let broken = ListAdapter(name: "broken")
+        let healthy = ListAdapter(name: "healthy")
+        broken.fail(with: "connection refused by imap.example.com")
+        healthy.deliver(["a", "b"])
+        let clock = TestClock()
+        let health = AdapterHealth()
+        let logger = Logger(label: "t")
+        let stream = CaseStream(store: store, logger: logger)
+        let services: [any Service] = [stream] + [broken, healthy].map {
+            PollingAdapterService(adapter: $0, stream: stream, store: store, health: health, clock: clock, logger: logger)
+        }
+        let group = ServiceGroup(services: services, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            // Both loops end up sleeping on the clock: the healthy one after storing, the broken one backing off.
+            while clock.sleeperCount < 2 { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(try await store.cases(CaseQuery()).count == 2)
+            let states = Dictionary(uniqueKeysWithValues: health.snapshot().map { ($0.adapter, $0.status) })
+            #expect(states["healthy"] == .healthy)
+            #expect(states["broken"] == .failing("connection refused by imap.example.com"))
+            // Recovery: the broken adapter's next poll after its backoff succeeds.
+            broken.fail(with: nil)
+            broken.deliver(["c"])
+            clock.advance(by: .seconds(301))
+            while try await store.cases(CaseQuery()).count < 3 { try await Task.sleep(for: .milliseconds(5)) }
+            while health.snapshot().first(where: { $0.adapter == "broken" })?.status != .healthy { try await Task.sleep(for: .milliseconds(5)) }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+}
