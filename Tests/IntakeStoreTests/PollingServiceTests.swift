@@ -100,3 +100,31 @@ final class ListAdapter: PollingAdapter, Sendable {
         }
     }
 }
+
+@Suite struct CaseStreamTests {
+    @Test func aGroupCommitsInOrderSoCursorsNeverGoBack() async throws {
+        let store = try makeStore()
+        let stream = CaseStream(store: store, maxBatch: 7, logger: Logger(label: "t"))
+        let outcomes: [IngestOutcome] = try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await stream.run() }
+            // Other submitters interleave with the group.
+            for index in 0..<20 { group.addTask { _ = try await stream.submit(.message(message("other-\(index)", email: "o\(index)@example.com"))) } }
+            let requests = (1...100).map { IngestRequest.message(message("m\($0)", email: "p\($0 % 9)@example.com"), cursor: AdapterCursor(key: "src", value: String($0))) }
+            let outcomes = try await stream.submit(requests)
+            stream.stopAccepting()
+            try await group.waitForAll()
+            return outcomes
+        }
+        #expect(outcomes.count == 100 && outcomes.allSatisfy { $0.receipt != nil })
+        #expect(try await store.cursor(key: "src") == "100")
+        let ids = outcomes.compactMap { $0.receipt?.messageID }
+        #expect(ids == ids.sorted())
+    }
+
+    @Test func aSubmissionAfterShutdownIsRefused() async throws {
+        let stream = CaseStream(store: try makeStore(), logger: Logger(label: "t"))
+        stream.stopAccepting()
+        await #expect(throws: IntakeUnavailable.self) { _ = try await stream.submit(.message(message("late"))) }
+        await #expect(throws: IntakeUnavailable.self) { _ = try await stream.submit([.message(message("late"))]) }
+    }
+}

@@ -14,7 +14,20 @@ import Synchronization
 public final class CaseStream: Service, Sendable {
     private struct Pending {
         var request: IngestRequest
-        var continuation: CheckedContinuation<IngestOutcome, any Error>
+        var waiter: Waiter
+    }
+
+    /// Who is told when a pending request commits: one caller, or one slot of a caller's ordered group.
+    private enum Waiter {
+        case single(CheckedContinuation<IngestOutcome, any Error>)
+        case group(GroupWaiter, Int)
+
+        func resume(with result: Result<IngestOutcome, any Error>) {
+            switch self {
+            case .single(let continuation): continuation.resume(with: result)
+            case .group(let group, let index): group.complete(index, with: result)
+            }
+        }
     }
 
     private struct State {
@@ -44,28 +57,34 @@ public final class CaseStream: Service, Sendable {
     /// Throws `IntakeUnavailable` while shutting down, or the store's error.
     public func submit(_ request: IngestRequest) async throws -> IngestOutcome {
         try await withCheckedThrowingContinuation { continuation in
-            let accepted = state.withLock { state in
-                guard state.accepting else { return false }
-                state.pending.append(Pending(request: request, continuation: continuation))
-                return true
-            }
-            if accepted {
-                wakeContinuation.yield()
-            } else {
-                continuation.resume(throwing: IntakeUnavailable(reason: "the gateway is shutting down"))
+            enqueue([Pending(request: request, waiter: .single(continuation))]) {
+                continuation.resume(throwing: $0)
             }
         }
     }
 
-    /// Stores several requests, each committed before this returns; outcomes in order.
+    /// Stores several requests in order (a polling adapter's cursors must not overtake each other);
+    /// returns once all committed, outcomes in order, or throws the first failure.
     public func submit(_ requests: [IngestRequest]) async throws -> [IngestOutcome] {
-        try await withThrowingTaskGroup(of: (Int, IngestOutcome).self) { group in
-            for (index, request) in requests.enumerated() {
-                group.addTask { (index, try await self.submit(request)) }
+        if requests.isEmpty { return [] }
+        return try await withCheckedThrowingContinuation { continuation in
+            let group = GroupWaiter(count: requests.count, continuation: continuation)
+            enqueue(requests.enumerated().map { Pending(request: $1, waiter: .group(group, $0)) }) {
+                continuation.resume(throwing: $0)
             }
-            var outcomes = [IngestOutcome?](repeating: nil, count: requests.count)
-            for try await (index, outcome) in group { outcomes[index] = outcome }
-            return outcomes.map { $0! }
+        }
+    }
+
+    private func enqueue(_ items: [Pending], refused: (any Error) -> Void) {
+        let accepted = state.withLock { state in
+            guard state.accepting else { return false }
+            state.pending.append(contentsOf: items)
+            return true
+        }
+        if accepted {
+            wakeContinuation.yield()
+        } else {
+            refused(IntakeUnavailable(reason: "the gateway is shutting down"))
         }
     }
 
@@ -109,15 +128,48 @@ public final class CaseStream: Service, Sendable {
             let outcomes = try await store.ingest(batch.map(\.request))
             observer?.didCommit(outcomes: outcomes, requests: batch.map(\.request), duration: ContinuousClock.now - started)
             commits.fire()
-            for (pending, outcome) in zip(batch, outcomes) { pending.continuation.resume(returning: outcome) }
+            for (pending, outcome) in zip(batch, outcomes) { pending.waiter.resume(with: .success(outcome)) }
         } catch where batch.count > 1 {
             // One bad request must not fail its neighbours: commit them one by one to isolate it.
             logger.warning("group commit failed; retrying one by one", metadata: ["batch": "\(batch.count)", "error": "\(error)"])
             for pending in batch { await commit([pending]) }
         } catch {
             logger.error("commit failed", metadata: ["error": "\(error)"])
-            batch[0].continuation.resume(throwing: error)
+            batch[0].waiter.resume(with: .failure(error))
         }
+    }
+}
+
+/// Collects the outcomes of an ordered group of requests and resumes its caller once, when all are in.
+private final class GroupWaiter: Sendable {
+    private struct State {
+        var outcomes: [IngestOutcome?]
+        var remaining: Int
+        var continuation: CheckedContinuation<[IngestOutcome], any Error>?
+    }
+
+    private let state: Mutex<State>
+
+    init(count: Int, continuation: CheckedContinuation<[IngestOutcome], any Error>) {
+        state = Mutex(State(outcomes: Array(repeating: nil, count: count), remaining: count, continuation: continuation))
+    }
+
+    func complete(_ index: Int, with result: Result<IngestOutcome, any Error>) {
+        let finished: (CheckedContinuation<[IngestOutcome], any Error>, Result<[IngestOutcome], any Error>)? = state.withLock { state in
+            guard let continuation = state.continuation else { return nil }
+            switch result {
+            case .failure(let error):
+                state.continuation = nil
+                return (continuation, .failure(error))
+            case .success(let outcome):
+                state.outcomes[index] = outcome
+                state.remaining -= 1
+                guard state.remaining == 0 else { return nil }
+                state.continuation = nil
+                return (continuation, .success(state.outcomes.map { $0! }))
+            }
+        }
+        if let (continuation, result) = finished { continuation.resume(with: result) }
     }
 }
 
