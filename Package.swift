@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "IntakeServer",
             dependencies: [
-                "IntakeCore", "IntakeStore", "GenericAdapter", "TwilioAdapter", "SlackAdapter", "TelegramAdapter", "VonageAdapter",
+                "IntakeCore", "IntakeStore", "GenericAdapter", "TwilioAdapter", "SlackAdapter", "TelegramAdapter", "VonageAdapter", "FeedAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -86,10 +86,13 @@ let package = Package(
         .target(name: "MailParsing", dependencies: ["CGMime"], path: "Adapters/IMAP/Sources/MailParsing"),
         .testTarget(name: "MailParsingTests", dependencies: ["MailParsing"], path: "Adapters/IMAP/Tests/MailParsingTests"),
 
-        // Social mentions: RSS and Atom parsing with libxml2 (the polling adapter comes with issue 6).
+        // Social mentions: RSS and Atom through libxml2, fetched with libcurl.
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "FeedParsing", dependencies: ["CLibXML2"], path: "Adapters/Feed/Sources/FeedParsing"),
         .testTarget(name: "FeedParsingTests", dependencies: ["FeedParsing"], path: "Adapters/Feed/Tests/FeedParsingTests"),
+        .target(name: "FeedAdapter", dependencies: ["IntakeCore", "FeedParsing", "CCurl", .product(name: "Logging", package: "swift-log")], path: "Adapters/Feed/Sources/FeedAdapter"),
+        .testTarget(name: "FeedAdapterTests", dependencies: ["FeedAdapter", "FeedParsing", "IntakeCore", "IntakeStore", "IntakeTesting"], path: "Adapters/Feed/Tests/FeedAdapterTests"),
+        .executableTarget(name: "FeedBench", dependencies: ["FeedParsing"], path: "Adapters/Feed/Bench/FeedBench"),
 
         // SMS and chat: request verification (the webhook adapters come with issue 5).
         .target(name: "TwilioAdapter", dependencies: ["IntakeCore", .product(name: "Crypto", package: "swift-crypto")], path: "Adapters/Twilio/Sources/TwilioAdapter"),

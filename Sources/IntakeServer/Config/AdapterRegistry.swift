@@ -1,3 +1,4 @@
+import FeedAdapter
 import GenericAdapter
 import SlackAdapter
 import TelegramAdapter
@@ -18,6 +19,7 @@ public struct AdapterRegistry: Sendable {
         SlackAdapter.self,
         TelegramAdapter.self,
         VonageAdapter.self,
+        FeedAdapter.self,
     ])
 
     /// Builds the adapters listed under `adapters:`, recording problems in their sections.

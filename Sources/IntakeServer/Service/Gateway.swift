@@ -73,7 +73,8 @@ public final class Gateway: Sendable {
         CaseRoutes(store: store, clock: clock, maxBodyBytes: config.server.maxBodyBytes).mount(on: table)
         EventRoutes(store: store, commits: stream.commits, idlePoll: .seconds(2)).mount(on: table)
         QuarantineRoutes(store: store, retrier: retrier, metrics: metrics).mount(on: table)
-        OperationsRoutes(readiness: readiness, health: health, metrics: metrics, store: store, openAPI: Self.openAPIDocument).mount(on: table)
+        OperationsRoutes(readiness: readiness, health: health, metrics: metrics, store: store, openAPI: Self.openAPIDocument,
+                         sources: config.adapters.compactMap { $0 as? any SourceStatusReporting }).mount(on: table)
     }
 
     public var retrier: QuarantineRetrier { QuarantineRetrier(store: store, stream: stream, adapters: config.adapters) }
