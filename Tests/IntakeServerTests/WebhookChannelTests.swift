@@ -96,14 +96,23 @@ import Testing
         let refused = try await gw.request(.POST, "/v1/hooks/sms", json: Self.form(params), token: nil, contentType: "application/x-www-form-urlencoded", headers: [("X-Twilio-Signature", elsewhere)])
         #expect(refused.status == 403 && !refused.body.contains(Self.twilioToken))
         #expect(try await gw.request(.POST, "/v1/hooks/sms", json: "{}", token: nil, contentType: "text/plain", headers: headers).status == 415)
+        #expect(try await gw.request(.POST, "/v1/hooks/sms", json: "a=%zz", token: nil, contentType: "application/x-www-form-urlencoded", headers: headers).status == 403)
+
+        // Behind a proxy: Twilio signed the public https URL; the gateway rebuilds it from X-Forwarded-*.
+        let proxied = [("MessageSid", "SM0003"), ("From", "+14155550100"), ("To", "+18005550199"), ("Body", "via proxy")]
+        let proxiedSignature = try Self.twilioSignature(url: "https://intake.example.com/v1/hooks/sms", params: proxied)
+        let viaProxy = try await gw.request(.POST, "/v1/hooks/sms", json: Self.form(proxied), token: nil, contentType: "application/x-www-form-urlencoded",
+                                            headers: [("X-Twilio-Signature", proxiedSignature), ("X-Forwarded-Proto", "https"), ("X-Forwarded-Host", "intake.example.com")])
+        #expect(viaProxy.status == 200)
 
         // A status callback is recorded on the case of nothing new: it never opens a case.
         let status = [("MessageSid", "SM9999"), ("MessageStatus", "delivered"), ("To", "+14155550100"), ("From", "+18005550199")]
         let statusSig = try Self.twilioSignature(url: url, params: status)
         #expect(try await gw.request(.POST, "/v1/hooks/sms", json: Self.form(status), token: nil, contentType: "application/x-www-form-urlencoded", headers: [("X-Twilio-Signature", statusSig)]).status == 200)
-        #expect(((json(try await gw.request(.GET, "/v1/cases").body)["items"] as? [Any]) ?? []).count == 1)
+        let after = (json(try await gw.request(.GET, "/v1/cases").body)["items"] as? [[String: Any]]) ?? []
+        #expect(after.count == 1 && after.first?["message_count"] as? Int == 2)
         let metrics = try await gw.request(.GET, "/metrics", token: nil).body
-        #expect(metrics.contains(#"intake_webhook_rejected_total{adapter="sms",reason="bad_signature",status="403"} 2"#))
+        #expect(metrics.contains(#"intake_webhook_rejected_total{adapter="sms",reason="bad_signature",status="403"} 3"#))
         try await gw.stop()
     }
 
@@ -166,12 +175,14 @@ import Testing
         #expect(try await gw.request(.POST, "/v1/hooks/telegram", json: message, token: nil, headers: secret).status == 200)
         #expect(try await gw.request(.POST, "/v1/hooks/telegram", json: edit, token: nil, headers: secret).status == 200)
         #expect(try await gw.request(.POST, "/v1/hooks/telegram", json: message, token: nil, headers: [("X-Telegram-Bot-Api-Secret-Token", "wrong")]).status == 401)
-        #expect(try await gw.request(.POST, "/v1/hooks/telegram", json: #"{"update_id":"#, token: nil, headers: secret).status == 200)
+        let malformed = try await gw.request(.POST, "/v1/hooks/telegram", json: #"{"update_id":"#, token: nil, headers: secret)
+        #expect(malformed.status == 400 && malformed.headers["Content-Type"].first == "application/problem+json")
+        #expect(try await gw.request(.POST, "/v1/hooks/telegram", json: #"{"update_id":"not a number"}"#, token: nil, headers: secret).status == 200)
         let cases = (json(try await gw.request(.GET, "/v1/cases").body)["items"] as? [[String: Any]]) ?? []
         #expect(cases.count == 1 && cases.first?["message_count"] as? Int == 2)
         let detail = json(try await gw.request(.GET, "/v1/cases/C-1").body)
         #expect((detail["messages"] as? [[String: Any]])?.last?["flags"] as? [String] == ["edited"])
-        // The unreadable update was kept, not dropped.
+        // The authentic update of an unknown shape was kept, not dropped.
         #expect(((json(try await gw.request(.GET, "/v1/quarantine").body)["items"] as? [Any]) ?? []).count == 1)
         try await gw.stop()
     }

@@ -59,6 +59,9 @@ public struct SlackAdapter: WebhookAdapter {
     }
 
     public func normalize(_ raw: RawPayload, receivedAt: Date) throws -> [InboundMessage] {
+        guard (try? JSONSerialization.jsonObject(with: raw.bytes)) != nil else {
+            throw NormalizationError.rejected("the body is not valid JSON", status: 400)
+        }
         let envelope: SlackEnvelope
         do {
             envelope = try JSONDecoder().decode(SlackEnvelope.self, from: raw.bytes)

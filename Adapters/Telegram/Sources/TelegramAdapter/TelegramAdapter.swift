@@ -22,6 +22,9 @@ public struct TelegramAdapter: WebhookAdapter {
     }
 
     public func normalize(_ raw: RawPayload, receivedAt: Date) throws -> [InboundMessage] {
+        guard (try? JSONSerialization.jsonObject(with: raw.bytes)) != nil else {
+            throw NormalizationError.rejected("the body is not valid JSON", status: 400)
+        }
         let update: TelegramUpdate
         do {
             update = try JSONDecoder().decode(TelegramUpdate.self, from: raw.bytes)

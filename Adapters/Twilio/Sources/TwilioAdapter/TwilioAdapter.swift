@@ -43,7 +43,7 @@ public struct TwilioAdapter: WebhookAdapter {
     }
 
     public func normalize(_ raw: RawPayload, receivedAt: Date) throws -> [InboundMessage] {
-        guard let form = FormEncoding.parse(raw.bytes) else { throw NormalizationError.unparseable("the body is not a valid form") }
+        guard let form = FormEncoding.parse(raw.bytes) else { throw NormalizationError.rejected("the body is not a valid form", status: 400) }
         guard let sid = form.first("MessageSid") ?? form.first("SmsSid"), !sid.isEmpty else {
             throw NormalizationError.unparseable("no MessageSid in the request")
         }

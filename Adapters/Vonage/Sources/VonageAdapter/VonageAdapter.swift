@@ -50,7 +50,7 @@ public struct VonageAdapter: WebhookAdapter {
         let lines = raw.metadata[MessageFragment.rawMetadataKey] != nil ? raw.bytes.split(separator: 0x0A).map { Data($0) } : [raw.bytes]
         let parts = try lines.map { line -> [String: String] in
             guard let params = Self.parameters(line, contentType: raw.contentType.split(separator: ";")[0].lowercased()) else {
-                throw NormalizationError.unparseable("the body is neither a form nor a flat JSON object")
+                throw NormalizationError.rejected("the body is neither a form nor a flat JSON object", status: 400)
             }
             return Dictionary(params, uniquingKeysWith: { first, _ in first })
         }
