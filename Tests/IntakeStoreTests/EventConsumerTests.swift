@@ -1,0 +1,66 @@
+import Foundation
+import IntakeCore
+import IntakeStore
+import IntakeTesting
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+/// Records what it was handed; fails the first `failFirst` calls.
+final class RecordingHandler: EventHandler, Sendable {
+    let consumerName: String
+    private let failuresLeft: Mutex<Int>
+    let seen = Mutex<[Int64]>([])
+    let calls = Mutex(0)
+
+    init(name: String, failFirst: Int = 0) {
+        consumerName = name
+        failuresLeft = Mutex(failFirst)
+    }
+
+    func handle(_ events: [CaseEvent]) async throws {
+        calls.withLock { $0 += 1 }
+        if failuresLeft.withLock({ left in
+            defer { left = max(0, left - 1) }
+            return left > 0
+        }) { throw StoreError.unavailable("downstream is down") }
+        seen.withLock { $0 += events.map(\.seq) }
+    }
+}
+
+@Suite struct EventConsumerTests {
+    @Test func consumersFollowTheStreamFromTheirCursorAtLeastOnce() async throws {
+        let store = try makeStore()
+        let logger = Logger(label: "t")
+        let stream = CaseStream(store: store, logger: logger)
+        // Events committed before the consumer starts are handed over too.
+        _ = try await store.ingest([.message(message("before"))])
+        let steady = RecordingHandler(name: "forwarder")
+        let flaky = RecordingHandler(name: "escalation", failFirst: 2)
+        let clock = TestClock()
+        let services: [any Service] = [stream] + [steady, flaky].map {
+            EventConsumerService(handler: $0, store: store, commits: stream.commits, clock: clock, logger: logger, pageSize: 3)
+        }
+        let group = ServiceGroup(services: services, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            for index in 0..<5 { _ = try await stream.submit(.message(message("m\(index)", email: "p\(index)@example.com"))) }
+            let total = try await store.latestSequence()
+            while steady.seen.withLock({ $0.last }) != total { try await Task.sleep(for: .milliseconds(5)) }
+            // The flaky consumer backs off on the clock; advancing it lets it retry the same page until it passes.
+            while flaky.seen.withLock({ $0.last }) != total {
+                clock.advance(by: .seconds(61))
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        let all = try await store.events(after: 0, limit: 1000).map(\.seq)
+        #expect(steady.seen.withLock { $0 } == all)
+        #expect(flaky.seen.withLock { $0 } == all)
+        #expect(flaky.calls.withLock { $0 } >= 3)  // two failed attempts at the same page, then successes
+        #expect(try await store.consumerPosition("forwarder") == all.last)
+        #expect(try await store.consumerPosition("escalation") == all.last)
+    }
+}
