@@ -117,6 +117,27 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v3-outbox") { db in
+            try db.execute(sql: """
+                CREATE TABLE deliveries (
+                    id INTEGER PRIMARY KEY,
+                    destination TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    case_id INTEGER,
+                    payload BLOB NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    next_attempt_at DOUBLE PRECISION NOT NULL,
+                    last_status INTEGER,
+                    last_error TEXT,
+                    remote_id TEXT,
+                    created_at DOUBLE PRECISION NOT NULL,
+                    updated_at DOUBLE PRECISION NOT NULL,
+                    UNIQUE (destination, key)
+                );
+                CREATE INDEX deliveries_due ON deliveries(destination, state, next_attempt_at);
+                """)
+        }
         return migrator
     }
 }

@@ -34,7 +34,7 @@ public enum FeedParser {
         // The root's name decides; its namespace only picks the version. Pre-1.0 drafts
         // (Echo, Pie, Necho, userland.com RSS namespaces) used namespaces of their own.
         if root.name == "rss" {
-            let version = root.attribute("version")?.trimmingCharacters(in: .whitespaces) ?? ""
+            let version = root.attribute("version")?.trimming(.whitespaces) ?? ""
             switch version {
             case "0.91": return .rss091
             case "0.92": return .rss092
@@ -44,7 +44,7 @@ public enum FeedParser {
             default: return .rssUnversioned
             }
         }
-        if root.is("RDF", in: [Namespace.rdf]) {
+        if root.is("RDF", in: Namespace.rdfSet) {
             let usesRSS090 = root.elements.contains { $0.namespace == Namespace.rss090 }
                 || (root.declaredNamespaces.contains(Namespace.rss090) && !root.declaredNamespaces.contains(Namespace.rss10))
             return usesRSS090 ? .rss090 : .rss10
@@ -54,7 +54,7 @@ public enum FeedParser {
             case Namespace.atom10: return .atom10
             case Namespace.atom03: return .atom03
             default:
-                let version = root.attribute("version")?.trimmingCharacters(in: .whitespaces) ?? ""
+                let version = root.attribute("version")?.trimming(.whitespaces) ?? ""
                 return version.hasPrefix("0.") ? .atom03 : .atom10
             }
         }

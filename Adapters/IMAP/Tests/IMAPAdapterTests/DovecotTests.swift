@@ -62,14 +62,16 @@ import Testing
         var adapter = IMAPAdapter.forTest(server)
         let stopped = StopOnce()
         adapter.afterEachFetch = { count in
+            stopped.count = count
             if count == 10 { stopped.run { try? server.stop() } }
         }
+        let validity = try #require(try server.uidValidity())
         let harness = try IntakeHarness(adapter: adapter)
         try await harness.run { () async throws in
             // The poll keeps the 10 mails fetched before the server went; acknowledging them fails.
-            await #expect(throws: IMAPError.self) { try await harness.service.pollOnce() }
+            let first = try await #require(throws: IMAPError.self) { try await harness.service.pollOnce() }
+            #expect(first.isConnectionFailure, "\(first)")
             #expect(try await harness.messageEvents().count == 10)
-            let validity = try #require(try server.uidValidity())
             #expect(try await harness.cursor() == "\(validity):10")
             // While it is down: a clear error naming the server, without the password.
             let error = try await #require(throws: IMAPError.self) { try await harness.service.pollOnce() }
@@ -226,6 +228,7 @@ import Testing
 final class StopOnce: @unchecked Sendable {
     private let lock = NSLock()
     private var done = false
+    var count = 0
     func run(_ body: () -> Void) {
         lock.lock()
         defer { lock.unlock() }

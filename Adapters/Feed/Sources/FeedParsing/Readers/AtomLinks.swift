@@ -7,7 +7,7 @@ enum AtomLinks {
     /// (seen in the wild) uses the text.
     static func alternate(in element: FeedXMLElement, namespaces: Set<String?>) -> String? {
         for link in element.elements("link", in: namespaces) {
-            let rel = (link.attribute("rel") ?? "alternate").trimmingCharacters(in: .whitespaces).lowercased()
+            let rel = (link.attribute("rel") ?? "alternate").trimming(.whitespaces).lowercased()
             guard rel == "alternate" || rel == "http://www.iana.org/assignments/relation/alternate" else { continue }
             if let href = link.attribute("href") ?? link.trimmedText {
                 return link.resolve(href)

@@ -9,11 +9,11 @@ enum AtomReader {
     static func read(root: FeedXMLElement, format: FeedFormat) -> ParsedFeed {
         let reader = Vocabulary(format: format, namespaces: [root.namespace])
         var feed = ParsedFeed(format: format)
-        feed.title = reader.text(of: root.last(of: [reader.key("title")]))
+        feed.title = reader.text(of: root.last(of: reader.titleKeys))
         feed.subtitle = reader.text(of: root.last(of: [reader.key("subtitle"), reader.key("tagline")]))
         feed.link = AtomLinks.alternate(in: root, namespaces: reader.namespaces)
-        feed.id = root.last(of: [reader.key("id")])?.trimmedText
-        feed.updated = root.date(of: [reader.key("updated"), reader.key("modified"), ("date", [Namespace.dublinCore])])
+        feed.id = root.last(of: reader.idKeys)?.trimmedText
+        feed.updated = root.date(of: [reader.key("updated"), reader.key("modified"), ("date", Namespace.dublinCoreSet)])
         feed.published = root.date(of: [reader.key("published"), reader.key("issued")])
         feed.authors = reader.people(in: root)
         feed.entries = root.elements("entry", in: reader.namespaces).map(reader.entry(from:))
@@ -25,6 +25,24 @@ enum AtomReader {
         let format: FeedFormat
         /// The root's namespace: Atom 1.0, 0.3, a pre-0.3 draft's, or none.
         let namespaces: Set<String?>
+        /// Element keys, built once per document rather than once per entry.
+        let idKeys, titleKeys, publishedKeys, updatedKeys, createdKeys, summaryKeys, categoryKeys: [ElementKey]
+        let uriKeys, nameKeys, emailKeys: [ElementKey]
+
+        init(format: FeedFormat, namespaces: Set<String?>) {
+            self.format = format
+            self.namespaces = namespaces
+            idKeys = [(name: "id", namespaces: namespaces)]
+            titleKeys = [(name: "title", namespaces: namespaces)]
+            publishedKeys = [("published", namespaces), ("issued", namespaces), ("issued", Namespace.dublinCoreTermsSet)]
+            updatedKeys = [("updated", namespaces), ("modified", namespaces), ("date", Namespace.dublinCoreSet)]
+            createdKeys = [("created", namespaces), ("created", Namespace.dublinCoreTermsSet)]
+            summaryKeys = [(name: "summary", namespaces: namespaces)]
+            categoryKeys = [("category", namespaces), ("subject", Namespace.dublinCoreSet)]
+            uriKeys = [("uri", namespaces), ("url", namespaces), ("homepage", namespaces)]
+            nameKeys = [(name: "name", namespaces: namespaces)]
+            emailKeys = [(name: "email", namespaces: namespaces)]
+        }
 
         func key(_ name: String) -> ElementKey { (name, namespaces) }
 
@@ -36,18 +54,18 @@ enum AtomReader {
 
         func entry(from element: FeedXMLElement) -> FeedEntry {
             var entry = FeedEntry()
-            entry.id = element.last(of: [key("id")])?.trimmedText
-            entry.title = text(of: element.last(of: [key("title")]))
+            entry.id = element.last(of: idKeys)?.trimmedText
+            entry.title = text(of: element.last(of: titleKeys))
             entry.link = AtomLinks.alternate(in: element, namespaces: namespaces)
             entry.authors = people(in: element)
-            entry.published = element.date(of: [key("published"), key("issued"), ("issued", [Namespace.dublinCoreTerms])])
-            entry.updated = element.date(of: [key("updated"), key("modified"), ("date", [Namespace.dublinCore])])
-            entry.created = element.date(of: [key("created"), ("created", [Namespace.dublinCoreTerms])])
+            entry.published = element.date(of: publishedKeys)
+            entry.updated = element.date(of: updatedKeys)
+            entry.created = element.date(of: createdKeys)
             entry.contentText = text(of: element.first("content", in: namespaces))
-            entry.summaryText = text(of: element.last(of: [key("summary")]))
-            entry.categories = element.all(of: [key("category"), ("subject", [Namespace.dublinCore])]).compactMap { category in
+            entry.summaryText = text(of: element.last(of: summaryKeys))
+            entry.categories = element.all(of: categoryKeys).compactMap { category in
                 let term = category.attribute("term") ?? category.attribute("label") ?? category.deepText
-                let trimmed = term.trimmingCharacters(in: .whitespacesAndNewlines)
+                let trimmed = term.trimming(.whitespacesAndNewlines)
                 return trimmed.isEmpty ? nil : trimmed
             }
             return entry
@@ -55,12 +73,12 @@ enum AtomReader {
 
         func people(in element: FeedXMLElement) -> [FeedPerson] {
             element.elements("author", in: namespaces).compactMap { author in
-                let uri = author.last(of: [key("uri"), key("url"), key("homepage")]).flatMap { uriElement in
+                let uri = author.last(of: uriKeys).flatMap { uriElement in
                     uriElement.trimmedText.map { uriElement.resolve($0) }
                 }
                 let person = FeedPerson(
-                    name: author.last(of: [key("name")])?.trimmedText,
-                    email: author.last(of: [key("email")])?.trimmedText,
+                    name: author.last(of: nameKeys)?.trimmedText,
+                    email: author.last(of: emailKeys)?.trimmedText,
                     uri: uri)
                 return person.isEmpty ? nil : person
             }

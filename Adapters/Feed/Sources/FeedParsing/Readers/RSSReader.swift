@@ -8,6 +8,26 @@ import Foundation
 /// namespace (old drafts used several), and items are collected from both places.
 struct RSSReader {
     let core: Set<String?>
+    /// Element keys, built once per document rather than once per item.
+    private let titleKeys, descriptionKeys, itemAuthorKeys, channelAuthorKeys, categoryKeys: [ElementKey]
+    private let updatedKeys, channelUpdatedKeys, publishedKeys, createdKeys, identifierKeys, contentKeys, bodyKeys: [ElementKey]
+
+    init(core: Set<String?>) {
+        self.core = core
+        let dc = Namespace.dublinCoreSet, dcterms = Namespace.dublinCoreTermsSet
+        titleKeys = [("title", core), ("title", dc)]
+        descriptionKeys = [("description", core), ("description", dc)]
+        channelAuthorKeys = [("managingEditor", core), ("author", core), ("creator", dc), ("author", dc)]
+        itemAuthorKeys = [("author", core), ("creator", dc), ("author", dc)]
+        categoryKeys = [("category", core), ("subject", dc)]
+        channelUpdatedKeys = [("lastBuildDate", core), ("date", dc), ("modified", dcterms)]
+        updatedKeys = [("date", dc), ("modified", dcterms)]
+        publishedKeys = [("pubDate", core), ("issued", dcterms)]
+        createdKeys = [("created", dcterms)]
+        identifierKeys = [("identifier", dc)]
+        contentKeys = [("encoded", Namespace.contentSet), ("fullitem", core)]
+        bodyKeys = [("body", Namespace.xhtmlSet)]
+    }
 
     static func read(root: FeedXMLElement, format: FeedFormat) -> ParsedFeed {
         let reader = RSSReader(core: Namespace.rssCore.union([root.namespace == Namespace.rdf ? nil : root.namespace]))
@@ -18,18 +38,18 @@ struct RSSReader {
         let channel = root.first("channel", in: core)
         var feed = ParsedFeed(format: format)
         if let channel {
-            feed.title = channel.last(of: [("title", core), dc("title")])
+            feed.title = channel.last(of: titleKeys)
                 .flatMap { TextConstruct.plainText(of: $0, as: TextConstruct.rssTitleKind(of: $0)) }
             if let linkElement = channel.last("link", in: core), let link = linkElement.trimmedText {
                 feed.link = linkElement.resolve(link)
             } else {
-                feed.link = AtomLinks.alternate(in: channel, namespaces: [Namespace.atom10])
+                feed.link = AtomLinks.alternate(in: channel, namespaces: Namespace.atom10Set)
             }
-            feed.subtitle = channel.last(of: [("description", core), dc("description")])
+            feed.subtitle = channel.last(of: descriptionKeys)
                 .flatMap { TextConstruct.plainText(of: $0, as: .html) }
-            feed.updated = channel.date(of: [("lastBuildDate", core), dc("date"), dcterms("modified")])
-            feed.published = channel.date(of: [("pubDate", core), dcterms("issued")])
-            feed.authors = people(in: channel, keys: [("managingEditor", core), ("author", core), dc("creator"), dc("author")])
+            feed.updated = channel.date(of: channelUpdatedKeys)
+            feed.published = channel.date(of: publishedKeys)
+            feed.authors = people(in: channel, keys: channelAuthorKeys)
         }
         let itemParents = [channel, root].compactMap { $0 }
         feed.entries = itemParents.flatMap { $0.elements("item", in: core) }.map { entry(from: $0) }
@@ -38,48 +58,45 @@ struct RSSReader {
 
     func entry(from item: FeedXMLElement) -> FeedEntry {
         var entry = FeedEntry()
-        entry.title = item.last(of: [("title", core), dc("title")])
+        entry.title = item.last(of: titleKeys)
             .flatMap { TextConstruct.plainText(of: $0, as: TextConstruct.rssTitleKind(of: $0)) }
 
         let guidElement = item.last("guid", in: core)
         let guid = guidElement?.trimmedText
-        entry.id = guid ?? item.last(of: [dc("identifier")])?.trimmedText ?? item.attribute("about", namespace: Namespace.rdf)
+        entry.id = guid ?? item.last(of: identifierKeys)?.trimmedText ?? item.attribute("about", namespace: Namespace.rdf)
 
         if let linkElement = item.last("link", in: core), let link = linkElement.trimmedText {
             entry.link = linkElement.resolve(link)
-        } else if let alternate = AtomLinks.alternate(in: item, namespaces: [Namespace.atom10]) {
+        } else if let alternate = AtomLinks.alternate(in: item, namespaces: Namespace.atom10Set) {
             entry.link = alternate
         } else if let guidElement, let guid, isPermaLink(guidElement) {
             entry.link = guidElement.resolve(guid)
         }
 
-        entry.authors = people(in: item, keys: [("author", core), dc("creator"), dc("author")])
-        entry.published = item.date(of: [("pubDate", core), dcterms("issued")])
-        entry.updated = item.date(of: [dc("date"), dcterms("modified")])
-        entry.created = item.date(of: [dcterms("created")])
+        entry.authors = people(in: item, keys: itemAuthorKeys)
+        entry.published = item.date(of: publishedKeys)
+        entry.updated = item.date(of: updatedKeys)
+        entry.created = item.date(of: createdKeys)
 
-        entry.summaryText = item.last(of: [("description", core), dc("description")])
+        entry.summaryText = item.last(of: descriptionKeys)
             .flatMap { TextConstruct.plainText(of: $0, as: .html) }
-        if let encoded = item.last(of: [("encoded", [Namespace.content]), ("fullitem", core)]) {
+        if let encoded = item.last(of: contentKeys) {
             entry.contentText = TextConstruct.plainText(of: encoded, as: .html)
-        } else if let body = item.last(of: [("body", [Namespace.xhtml])]) {
+        } else if let body = item.last(of: bodyKeys) {
             entry.contentText = HTMLText.plainText(fromHTML: XHTMLSerializer.html(ofChildrenOf: body))
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+                .trimming(.whitespacesAndNewlines)
         }
 
-        entry.categories = item.all(of: [("category", core), dc("subject")]).compactMap(\.trimmedText)
+        entry.categories = item.all(of: categoryKeys).compactMap(\.trimmedText)
         return entry
     }
 
     /// A guid is the item's permalink unless `isPermaLink="false"`.
     private func isPermaLink(_ guid: FeedXMLElement) -> Bool {
-        guid.attribute("isPermaLink")?.trimmingCharacters(in: .whitespaces).lowercased() != "false"
+        guid.attribute("isPermaLink")?.trimming(.whitespaces).lowercased() != "false"
     }
 
     private func people(in element: FeedXMLElement, keys: [ElementKey]) -> [FeedPerson] {
         element.all(of: keys).compactMap { PersonParsing.person(from: $0.deepText) }
     }
-
-    private func dc(_ name: String) -> ElementKey { (name, [Namespace.dublinCore]) }
-    private func dcterms(_ name: String) -> ElementKey { (name, [Namespace.dublinCoreTerms]) }
 }

@@ -7,7 +7,7 @@ import Foundation
 /// the brackets around it, and keep what is left as the name.
 enum PersonParsing {
     static func person(from raw: String) -> FeedPerson? {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = raw.trimming(.whitespacesAndNewlines)
         guard !text.isEmpty else { return nil }
         guard let range = emailRange(in: text) else { return FeedPerson(name: text) }
         var email = String(text[range])
@@ -15,10 +15,10 @@ enum PersonParsing {
         var rest = text
         rest.removeSubrange(range)
         for empty in ["()", "<>", "[]"] { rest = rest.replacingOccurrences(of: empty, with: "") }
-        rest = rest.trimmingCharacters(in: .whitespacesAndNewlines)
+        rest = rest.trimming(.whitespacesAndNewlines)
         if rest.hasPrefix("(") || rest.hasPrefix("<") { rest.removeFirst() }
         if rest.hasSuffix(")") || rest.hasSuffix(">") { rest.removeLast() }
-        rest = rest.trimmingCharacters(in: .whitespacesAndNewlines)
+        rest = rest.trimming(.whitespacesAndNewlines)
         return FeedPerson(name: rest.isEmpty ? nil : rest, email: email)
     }
 

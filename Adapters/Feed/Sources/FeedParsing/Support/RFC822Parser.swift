@@ -59,14 +59,14 @@ enum RFC822Parser {
     private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
     private static func month(_ token: String) -> Int? {
-        let lower = token.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        let lower = token.lowercased().trimming { $0 == "." }
         guard lower.count >= 3, let index = months.firstIndex(of: String(lower.prefix(3))) else { return nil }
         return index + 1
     }
 
     /// Offset in seconds east of UTC for a zone token (`GMT`, `EST`, `+0100`, `-05:00`, `UTC+2`).
     static func zoneOffset(_ token: String) -> Int? {
-        var zone = token.uppercased().trimmingCharacters(in: CharacterSet(charactersIn: "()"))
+        var zone = token.uppercased().trimming { $0 == "(" || $0 == ")" }
         for prefix in ["GMT", "UTC", "UT"] where zone.hasPrefix(prefix) && zone.count > prefix.count {
             let rest = zone.dropFirst(prefix.count)
             if rest.first == "+" || rest.first == "-" { zone = String(rest) }

@@ -33,7 +33,7 @@ enum TextConstruct {
             } else {
                 // Atom wraps XHTML in one xhtml:div that is not part of the content.
                 let children = element.elements
-                let isWrapped = children.count == 1 && children[0].is("div", in: [Namespace.xhtml])
+                let isWrapped = children.count == 1 && children[0].is("div", in: Namespace.xhtmlSet)
                 let container = isWrapped ? children[0] : element
                 text = HTMLText.plainText(fromHTML: XHTMLSerializer.html(ofChildrenOf: container))
             }
@@ -50,7 +50,7 @@ enum TextConstruct {
     /// Atom 1.0 `type` attribute (RFC 4287 section 3.1.1 and 4.1.3).
     static func atom10Kind(of element: FeedXMLElement) -> TextKind {
         if element.attribute("src") != nil { return .none }
-        let type = (element.attribute("type") ?? "text").trimmingCharacters(in: .whitespaces).lowercased()
+        let type = (element.attribute("type") ?? "text").trimming(.whitespaces).lowercased()
         switch type {
         case "", "text", "text/plain": return .text
         case "html", "text/html": return .html

@@ -5,24 +5,38 @@ import Foundation
 /// Only what the feed readers need is kept: the namespace URI and local name, the
 /// attributes, the children (elements and character data) and the effective
 /// `xml:base` after inheritance and resolution against the feed URL.
-struct FeedXMLElement: Sendable {
-    var namespace: String?
-    var name: String
-    var attributes: [FeedXMLAttribute]
-    var children: [FeedXMLChild]
+///
+/// A class, not a struct: the readers pass elements around and look children up many
+/// times per entry, and a reference costs one retain where a copy of a struct with five
+/// reference-counted fields costs five. It is immutable once built, hence Sendable.
+final class FeedXMLElement: Sendable {
+    let namespace: String?
+    let name: String
+    let attributes: [FeedXMLAttribute]
+    let children: [FeedXMLChild]
+    /// Child elements in document order (the `.element` cases of `children`).
+    let elements: [FeedXMLElement]
     /// The effective base URL for this element (`xml:base`, inherited and resolved).
-    var base: URL?
+    let base: URL?
     /// Namespace URIs declared on this element (`xmlns`, `xmlns:prefix`).
-    var declaredNamespaces: [String] = []
+    let declaredNamespaces: [String]
+
+    init(
+        namespace: String?, name: String, attributes: [FeedXMLAttribute], children: [FeedXMLChild],
+        base: URL?, declaredNamespaces: [String] = []
+    ) {
+        self.namespace = namespace
+        self.name = name
+        self.attributes = attributes
+        self.children = children
+        self.elements = children.compactMap { if case .element(let element) = $0 { element } else { nil } }
+        self.base = base
+        self.declaredNamespaces = declaredNamespaces
+    }
 
     /// Whether this element is `name` in one of `namespaces` (`nil` matches no namespace).
     func `is`(_ name: String, in namespaces: Set<String?>) -> Bool {
         self.name == name && namespaces.contains(namespace)
-    }
-
-    /// Child elements in document order.
-    var elements: [FeedXMLElement] {
-        children.compactMap { if case .element(let element) = $0 { element } else { nil } }
     }
 
     /// Child elements called `name` in one of `namespaces`.
@@ -32,20 +46,18 @@ struct FeedXMLElement: Sendable {
 
     /// The first child element called `name` in one of `namespaces`.
     func first(_ name: String, in namespaces: Set<String?>) -> FeedXMLElement? {
-        for case .element(let element) in children where element.is(name, in: namespaces) {
-            return element
-        }
-        return nil
+        elements.first { $0.is(name, in: namespaces) }
     }
 
     /// The last child element called `name`: feeds that repeat a single-valued element
     /// mean the later one (feedparser lets later values overwrite earlier ones).
     func last(_ name: String, in namespaces: Set<String?>) -> FeedXMLElement? {
-        elements(name, in: namespaces).last
+        elements.last { $0.is(name, in: namespaces) }
     }
 
     /// Character data of the direct children only (text and CDATA), untrimmed.
     var directText: String {
+        if children.count == 1, case .text(let text) = children[0] { return text }
         var result = ""
         for case .text(let text) in children { result += text }
         return result
@@ -54,6 +66,7 @@ struct FeedXMLElement: Sendable {
     /// Character data of the whole subtree, concatenated from text and CDATA nodes.
     /// Built from our own copy of the nodes, never libxml2's `xmlNodeGetContent`.
     var deepText: String {
+        if children.count == 1, case .text(let text) = children[0] { return text }
         var result = ""
         appendDeepText(to: &result)
         return result

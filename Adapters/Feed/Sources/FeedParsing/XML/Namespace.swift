@@ -15,4 +15,12 @@ enum Namespace {
     static let rssCore: Set<String?> = [
         nil, rss10, rss090, "http://backend.userland.com/rss2", "http://blogs.law.harvard.edu/tech/rss",
     ]
+
+    /// One-namespace sets for element lookups, built once instead of at every call.
+    static let atom10Set: Set<String?> = [atom10]
+    static let rdfSet: Set<String?> = [rdf]
+    static let dublinCoreSet: Set<String?> = [dublinCore]
+    static let dublinCoreTermsSet: Set<String?> = [dublinCoreTerms]
+    static let contentSet: Set<String?> = [content]
+    static let xhtmlSet: Set<String?> = [xhtml]
 }

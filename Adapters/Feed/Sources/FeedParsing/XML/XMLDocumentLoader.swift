@@ -49,7 +49,7 @@ enum XMLDocumentLoader {
         guard let document, context.pointee.wellFormed != 0, context.pointee.nsWellFormed != 0 else {
             let message = lastError?.message.map { String(cString: $0) } ?? "parse failed"
             throw .notWellFormed(
-                message.trimmingCharacters(in: .whitespacesAndNewlines),
+                message.trimming(.whitespacesAndNewlines),
                 line: Int(lastError?.line ?? 0), column: Int(lastError?.int2 ?? 0))
         }
         if let subset = document.pointee.intSubset, declaresSomething(subset) {
@@ -75,33 +75,34 @@ enum XMLDocumentLoader {
         if let declared = attributes.first(where: { $0.name == "base" && $0.namespace == xmlNamespace })?.value {
             base = URLResolution.resolveBase(declared, against: inheritedBase)
         }
-        var result = FeedXMLElement(
-            namespace: node.pointee.ns?.pointee.href.map { String(cString: $0) },
-            name: String(cString: node.pointee.name),
-            attributes: attributes, children: [], base: base)
+        var declaredNamespaces: [String] = []
         var declaration = node.pointee.nsDef
         while let current = declaration {
-            if let href = current.pointee.href { result.declaredNamespaces.append(String(cString: href)) }
+            if let href = current.pointee.href { declaredNamespaces.append(String(cString: href)) }
             declaration = current.pointee.next
         }
 
+        var children: [FeedXMLChild] = []
         var child = node.pointee.children
         while let current = child {
             switch current.pointee.type {
             case XML_ELEMENT_NODE:
-                result.children.append(.element(element(from: current, inheritedBase: base)))
+                children.append(.element(element(from: current, inheritedBase: base)))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = current.pointee.content { appendText(String(cString: content), to: &result.children) }
+                if let content = current.pointee.content { appendText(String(cString: content), to: &children) }
             case XML_ENTITY_REF_NODE:
                 if let name = current.pointee.name, let character = HTMLEntities.character(named: String(cString: name)) {
-                    appendText(character, to: &result.children)
+                    appendText(character, to: &children)
                 }
             default:
                 break  // comments, processing instructions
             }
             child = current.pointee.next
         }
-        return result
+        return FeedXMLElement(
+            namespace: node.pointee.ns?.pointee.href.map { String(cString: $0) },
+            name: String(cString: node.pointee.name),
+            attributes: attributes, children: children, base: base, declaredNamespaces: declaredNamespaces)
     }
 
     private static func appendText(_ text: String, to children: inout [FeedXMLChild]) {

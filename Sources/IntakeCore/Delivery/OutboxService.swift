@@ -1,0 +1,94 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Works one destination's outbox: attempts due deliveries with bounded concurrency, and records each
+/// answer — done, again later (exponential backoff with jitter, or the destination's Retry-After), or dead.
+public struct OutboxService: Service {
+    private let destination: any DeliveryDestination
+    private let store: any DeliveryStore
+    private let clock: any WallClock
+    private let logger: Logger
+    private let baseBackoff: Duration
+    private let maxBackoff: Duration
+    private let idlePoll: Duration
+
+    public init(
+        destination: any DeliveryDestination, store: any DeliveryStore, clock: any WallClock = SystemClock(), logger: Logger,
+        baseBackoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(600), idlePoll: Duration = .milliseconds(250)
+    ) {
+        self.destination = destination
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        self.baseBackoff = baseBackoff
+        self.maxBackoff = maxBackoff
+        self.idlePoll = idlePoll
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let worked: Int
+                do {
+                    worked = try await workOnce()
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.error("outbox read failed", metadata: ["destination": "\(destination.name)", "error": "\(error)"])
+                    worked = 0
+                }
+                if worked == 0 { try await clock.sleep(for: idlePoll) }
+            }
+        }
+    }
+
+    /// Attempts every delivery due now, at most `maxConcurrency` at once; returns how many were attempted.
+    @discardableResult
+    public func workOnce() async throws -> Int {
+        let limit = max(1, destination.maxConcurrency)
+        let due = try await store.dueDeliveries(destination: destination.name, now: clock.now(), limit: limit * 8)
+        guard !due.isEmpty else { return 0 }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var inFlight = 0
+            for delivery in due {
+                if inFlight == limit {
+                    try await group.next()
+                    inFlight -= 1
+                }
+                group.addTask { try await attempt(delivery) }
+                inFlight += 1
+            }
+            try await group.waitForAll()
+        }
+        return due.count
+    }
+
+    private func attempt(_ delivery: Delivery) async throws {
+        let result = await destination.deliver(delivery)
+        let now = clock.now()
+        var next: Date?
+        switch result {
+        case .done:
+            break
+        case .retry(let reason, let status, let after):
+            let wait = max(backoff(after: delivery.attempts + 1), after ?? .zero)
+            next = now.addingTimeInterval(Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
+            logger.info("delivery will be retried", metadata: [
+                "destination": "\(destination.name)", "delivery": "\(delivery.id)", "status": "\(status.map(String.init) ?? "-")",
+                "retry_in": "\(wait)", "reason": "\(reason.prefix(200))"])
+        case .permanent(let reason, let status):
+            logger.warning("delivery refused for good; see the dead letters", metadata: [
+                "destination": "\(destination.name)", "delivery": "\(delivery.id)", "status": "\(status.map(String.init) ?? "-")", "reason": "\(reason.prefix(200))"])
+        }
+        try await store.recordAttempt(id: delivery.id, result: result, nextAttemptAt: next, at: now)
+    }
+
+    /// base · 2^(attempt-1), capped, with full jitter in the upper half so retries of many deliveries spread out.
+    func backoff(after attempt: Int) -> Duration {
+        let base = Double(baseBackoff.components.seconds) + Double(baseBackoff.components.attoseconds) / 1e18
+        let cap = Double(maxBackoff.components.seconds)
+        let seconds = min(cap, base * Double(1 << min(max(attempt - 1, 0), 20)))
+        return .milliseconds(Int64(seconds * 1000 * Double.random(in: 0.5...1.0)))
+    }
+}
