@@ -1,5 +1,7 @@
 import AsyncHTTPClient
 import Foundation
+import IntakeCore
+import IntakeStore
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -102,5 +104,21 @@ import Testing
         #expect(server.terminationStatus == 0)
         let logged = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(!logged.contains(admin) && !logged.contains(ingestToken))
+    }
+
+    @Test func deadLettersAreListedAndRequeued() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let config = dir + "/intake.yaml"
+        try "adapters: [{kind: generic, name: api}]\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let store = try SQLiteCaseStore(path: dir + "/intake.sqlite")
+        let delivery = try await store.enqueue(destination: "jira", key: "case:C-1", caseID: 1, payload: Data("{}".utf8), at: Date())
+        try await store.recordAttempt(id: delivery.id, result: .permanent(reason: "400 project is required", status: 400), nextAttemptAt: nil, at: Date())
+        let listed = try Self.intake(["deliveries", "list", "--config", config, "--data-dir", dir])
+        #expect(listed.status == 0 && listed.stdout.contains("jira") && listed.stdout.contains("400 project is required"))
+        #expect(try Self.intake(["deliveries", "retry", String(delivery.id), "--config", config, "--data-dir", dir]).status == 0)
+        #expect(try await store.deliveries(state: .pending, limit: 10).map(\.id) == [delivery.id])
+        let again = try Self.intake(["deliveries", "retry", String(delivery.id), "--config", config, "--data-dir", dir])
+        #expect(again.status != 0 && again.stderr.contains("not a dead letter"))
     }
 }
