@@ -61,6 +61,8 @@ import Testing
         let chat = try GatewayConfig.load(path: root.appendingPathComponent("Config/examples/chat-and-sms.yaml").path,
                                           environment: ["TWILIO_AUTH_TOKEN": "t", "SLACK_SIGNING_SECRET": "s", "TELEGRAM_WEBHOOK_SECRET": "tg"])
         #expect(chat.adapters.map(\.kind) == ["generic", "sms.twilio", "chat.slack", "chat.telegram"])
+        let feeds = try GatewayConfig.load(path: root.appendingPathComponent("Config/examples/feeds.yaml").path, environment: ["ACME_ALERTS_FEED_ID": "123/456"])
+        #expect(feeds.adapters.map(\.kind) == ["feed"])
     }
 
     @Test func everyRegisteredAdapterKindHasItsDocsRow() throws {

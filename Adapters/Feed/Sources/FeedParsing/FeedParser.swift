@@ -4,7 +4,7 @@ import Foundation
 ///
 /// ```
 /// bytes ─► size cap ─► libxml2 (NONET, no entities, no DTD declarations)
-///       ─► FeedXMLElement tree (xml:base resolved) ─► RSSReader / AtomReader ─► ParsedFeed
+///       ─► FeedXMLElement views of the tree (xml:base resolved) ─► RSSReader / AtomReader ─► ParsedFeed
 /// ```
 /// No networking: the caller fetches the bytes and passes the URL they came from,
 /// which becomes the base for relative links.
@@ -24,10 +24,11 @@ public enum FeedParser {
     ) throws(FeedParseError) -> ParsedFeed {
         let limit = min(maximumBytes, Int(Int32.max))
         guard data.count <= limit else { throw .tooLarge(size: data.count, limit: limit) }
-        let root = try XMLDocumentLoader.load(data, baseURL: baseURL)
-        guard let format = format(of: root) else { throw .unsupportedRoot(root.name) }
-        if format.isAtom { return AtomReader.read(root: root, format: format) }
-        return RSSReader.read(root: root, format: format)
+        return try XMLDocumentLoader.withRoot(data, baseURL: baseURL) { root throws(FeedParseError) in
+            guard let format = format(of: root) else { throw .unsupportedRoot(root.name) }
+            if format.isAtom { return AtomReader.read(root: root, format: format) }
+            return RSSReader.read(root: root, format: format)
+        }
     }
 
     private static func format(of root: FeedXMLElement) -> FeedFormat? {
@@ -45,7 +46,7 @@ public enum FeedParser {
             }
         }
         if root.is("RDF", in: Namespace.rdfSet) {
-            let usesRSS090 = root.elements.contains { $0.namespace == Namespace.rss090 }
+            let usesRSS090 = root.firstElementNode { XMLNames.namespace($0.pointee.ns, is: Namespace.rss090) } != nil
                 || (root.declaredNamespaces.contains(Namespace.rss090) && !root.declaredNamespaces.contains(Namespace.rss10))
             return usesRSS090 ? .rss090 : .rss10
         }

@@ -7,18 +7,26 @@ import Foundation
 /// `mode` says xml, escaped or base64); both are handled here, keyed on `format`.
 enum AtomReader {
     static func read(root: FeedXMLElement, format: FeedFormat) -> ParsedFeed {
-        let reader = Vocabulary(format: format, namespaces: [root.namespace])
+        let namespace = root.namespace
+        let reader = switch (format, namespace) {
+        case (.atom10, Namespace.atom10): atom10
+        case (.atom03, Namespace.atom03): atom03
+        default: Vocabulary(format: format, namespaces: [namespace])
+        }
         var feed = ParsedFeed(format: format)
         feed.title = reader.text(of: root.last(of: reader.titleKeys))
         feed.subtitle = reader.text(of: root.last(of: [reader.key("subtitle"), reader.key("tagline")]))
         feed.link = AtomLinks.alternate(in: root, namespaces: reader.namespaces)
         feed.id = root.last(of: reader.idKeys)?.trimmedText
-        feed.updated = root.date(of: [reader.key("updated"), reader.key("modified"), ("date", Namespace.dublinCoreSet)])
+        feed.updated = root.date(of: reader.updatedKeys)
         feed.published = root.date(of: [reader.key("published"), reader.key("issued")])
         feed.authors = reader.people(in: root)
         feed.entries = root.elements("entry", in: reader.namespaces).map(reader.entry(from:))
         return feed
     }
+
+    private static let atom10 = Vocabulary(format: .atom10, namespaces: [Namespace.atom10])
+    private static let atom03 = Vocabulary(format: .atom03, namespaces: [Namespace.atom03])
 
     /// Element names and text rules of one Atom version.
     private struct Vocabulary {

@@ -30,9 +30,15 @@ struct RSSReader {
     }
 
     static func read(root: FeedXMLElement, format: FeedFormat) -> ParsedFeed {
-        let reader = RSSReader(core: Namespace.rssCore.union([root.namespace == Namespace.rdf ? nil : root.namespace]))
+        let namespace = root.namespace
+        // The core set is rssCore plus the root's namespace; it usually is in rssCore already.
+        let reader = namespace == Namespace.rdf || Namespace.rssCore.contains(namespace)
+            ? standard : RSSReader(core: Namespace.rssCore.union([namespace]))
         return reader.read(root: root, format: format)
     }
+
+    /// The reader for documents whose root namespace is one of `Namespace.rssCore` (or RDF).
+    private static let standard = RSSReader(core: Namespace.rssCore)
 
     func read(root: FeedXMLElement, format: FeedFormat) -> ParsedFeed {
         let channel = root.first("channel", in: core)

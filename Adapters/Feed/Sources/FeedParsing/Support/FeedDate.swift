@@ -11,7 +11,7 @@ import Foundation
 enum FeedDate {
     static func parse(_ raw: String) -> Date? {
         let text = raw.trimmedWhitespace
-        guard !text.isEmpty, text.count < 100 else { return nil }
+        guard !text.isEmpty, text.utf8.count < 100 || text.count < 100 else { return nil }
         if let first = text.first, first.isNumber, let date = ISO8601Parser.parse(text) { return date }
         return RFC822Parser.parse(text)
     }

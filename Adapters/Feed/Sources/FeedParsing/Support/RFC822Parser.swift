@@ -3,6 +3,7 @@ import Foundation
 /// RFC 822 / RFC 2822 dates and the variants RSS publishers produce.
 enum RFC822Parser {
     static func parse(_ text: String) -> Date? {
+        if let canonical = parseCanonical(text) { return canonical }
         var tokens = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" || $0 == "\n" || $0 == "\r" })
             .map(String.init)
         // Leading weekday ("Thu", "Thursday", "Thu.").

@@ -19,14 +19,17 @@ struct TextAccumulator {
             if byte < 0x80 {
                 if preformatted {
                     if byte == 0x0A || byte == 0x0D { lineBreak() } else { appendVisible(byte) }
+                    index += 1
                 } else if byte.isASCIIFeedWhitespace {
                     pendingSpace = true
-                } else if !pendingSpace && pendingBreaks == 0 {
-                    text.append(byte)
+                    index += 1
                 } else {
-                    appendVisible(byte)
+                    // A run of visible ASCII goes in at once.
+                    var runEnd = index + 1
+                    while runEnd < end, bytes[runEnd] < 0x80, !bytes[runEnd].isASCIIFeedWhitespace { runEnd += 1 }
+                    appendVisible(bytes, index..<runEnd)
+                    index = runEnd
                 }
-                index += 1
             } else {
                 let (scalar, length) = bytes.scalar(at: index)
                 if !preformatted && scalar.properties.isWhitespace {
@@ -48,7 +51,8 @@ struct TextAccumulator {
     mutating func lineBreak() { pendingBreaks = max(pendingBreaks, 1) }
     mutating func paragraphBreak() { pendingBreaks = 2 }
 
-    private mutating func flushPending() {
+    @inline(__always) private mutating func flushPending() {
+        if pendingBreaks == 0 && !pendingSpace { return }
         if !text.isEmpty {
             if pendingBreaks > 0 {
                 while text.last == 0x20 { text.removeLast() }

@@ -27,7 +27,7 @@ enum TextConstruct {
         case .html:
             text = HTMLText.plainText(fromHTML: element.deepText)
         case .inlineMarkup:
-            if element.elements.isEmpty {
+            if !element.hasElements {
                 // Declared inline but holding only character data: it is text.
                 text = element.directText
             } else {
@@ -70,7 +70,7 @@ enum TextConstruct {
         case "base64": return .base64(isHTML ? .html : .text)
         case "escaped": return isHTML ? .html : .text
         default:
-            if !element.elements.isEmpty { return .inlineMarkup }
+            if element.hasElements { return .inlineMarkup }
             return type == "text/html" ? .html : .text
         }
     }
@@ -82,6 +82,8 @@ enum TextConstruct {
     }
 
     static func looksLikeHTML(_ text: String) -> Bool {
+        var text = text
+        if let ascii = text.withUTF8(asciiLooksLikeHTML) { return ascii }
         let characters = Array(text)
         for (index, character) in characters.enumerated() {
             if character == "<", index + 2 < characters.count, characters[index + 1] == "/" {
@@ -96,5 +98,31 @@ enum TextConstruct {
             }
         }
         return false
+    }
+
+    /// `looksLikeHTML` on ASCII bytes, where every character is one byte (CR LF, the one
+    /// two-byte character, never sits inside a match); `nil` when the text is not ASCII.
+    private static func asciiLooksLikeHTML(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        var found = false
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            if byte >= 0x80 { return nil }
+            if found { continue }
+            if byte == UInt8(ascii: "<"), index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "/") {
+                var end = index + 2
+                while end < bytes.count, bytes[end].isASCIILetter || bytes[end].isASCIIDigit { end += 1 }
+                if end > index + 2, bytes[index + 2].isASCIILetter, end < bytes.count, bytes[end] == UInt8(ascii: ">") {
+                    found = true
+                }
+            } else if byte == UInt8(ascii: "&") {
+                let bodyEnd = min(bytes.count, index + 1 + 33)
+                var start = index + 1
+                if start < bodyEnd, bytes[start] == UInt8(ascii: "#") { start += 1 }
+                var end = start
+                while end < bodyEnd, bytes[end].isASCIILetter || bytes[end].isASCIIDigit { end += 1 }
+                if end > start, end < bodyEnd, bytes[end] == UInt8(ascii: ";") { found = true }
+            }
+        }
+        return found
     }
 }
