@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "IntakeServer",
             dependencies: [
-                "IntakeCore", "IntakeStore", "GenericAdapter", "TwilioAdapter", "SlackAdapter", "TelegramAdapter", "VonageAdapter", "FeedAdapter",
+                "IntakeCore", "IntakeStore", "GenericAdapter", "TwilioAdapter", "SlackAdapter", "TelegramAdapter", "VonageAdapter", "FeedAdapter", "IMAPAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -81,10 +81,13 @@ let package = Package(
         // libcurl, for IMAP and feed fetching.
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
-        // Email: MIME decoding with GMime (the IMAP fetching adapter comes with issue 4).
+        // Email: IMAP fetched with libcurl, MIME decoded with GMime.
         .systemLibrary(name: "CGMime", path: "Sources/CGMime", pkgConfig: "gmime-3.0", providers: [.apt(["libgmime-3.0-dev"])]),
         .target(name: "MailParsing", dependencies: ["CGMime"], path: "Adapters/IMAP/Sources/MailParsing"),
         .testTarget(name: "MailParsingTests", dependencies: ["MailParsing"], path: "Adapters/IMAP/Tests/MailParsingTests"),
+        .target(name: "IMAPAdapter", dependencies: ["IntakeCore", "MailParsing", "CCurl", .product(name: "Logging", package: "swift-log")], path: "Adapters/IMAP/Sources/IMAPAdapter"),
+        .testTarget(name: "IMAPAdapterTests", dependencies: ["IMAPAdapter", "MailParsing", "IntakeCore", "IntakeStore", "IntakeTesting"], path: "Adapters/IMAP/Tests/IMAPAdapterTests"),
+        .executableTarget(name: "imap-bench", dependencies: ["IMAPAdapter", "IntakeCore", "IntakeStore", .product(name: "Logging", package: "swift-log")], path: "Adapters/IMAP/Bench/IMAPBench"),
 
         // Social mentions: RSS and Atom through libxml2, fetched with libcurl.
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),

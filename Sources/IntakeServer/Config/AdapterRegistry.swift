@@ -1,5 +1,6 @@
 import FeedAdapter
 import GenericAdapter
+import IMAPAdapter
 import SlackAdapter
 import TelegramAdapter
 import TwilioAdapter
@@ -20,6 +21,7 @@ public struct AdapterRegistry: Sendable {
         TelegramAdapter.self,
         VonageAdapter.self,
         FeedAdapter.self,
+        IMAPAdapter.self,
     ])
 
     /// Builds the adapters listed under `adapters:`, recording problems in their sections.

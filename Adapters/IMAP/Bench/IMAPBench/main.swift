@@ -58,7 +58,14 @@ stream.stopAccepting()
 try await streamTask.value
 
 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-let events = try await store.events(after: 0, limit: 1_000_000).filter { $0.type == .messageReceived }.count
+var events = 0
+var last: Int64 = 0
+while true {
+    let page = try await store.events(after: last, limit: 500)
+    guard let end = page.last?.seq else { break }
+    events += page.filter { $0.type == .messageReceived }.count
+    last = end
+}
 let quarantined = try await store.quarantineCount()
 let after = memory()
 print(String(format: "RESULT mails=%d cased=%d quarantined=%d seconds=%.3f rate=%.1f rss_start_mb=%.1f peak_rss_mb=%.1f",

@@ -94,20 +94,20 @@ struct HTMLScanner {
             }
         }
         let name = tagName(nameStart..<nameEnd, isASCII: isASCII)
-        let localName = name.split(separator: ":").last.map(String.init) ?? name
-        if !isClosing, HTMLText.invisibleElements.contains(localName) {
+        let hasPrefix = UnsafeBufferPointer(rebasing: source[nameStart..<nameEnd]).contains(0x3A)
+        let localName = hasPrefix ? name.split(separator: ":").last.map(String.init) ?? name : name
+        guard let kind = HTMLText.elementKinds[localName] else { return }
+        switch kind {
+        case .invisible:
+            guard !isClosing else { return }
             let selfClosing = end >= 2 && source[end - 2] == 0x2F
             if !selfClosing { skipElementBody(named: name) }
-            return
-        }
-        if localName == "pre" {
-            preformattedDepth = max(0, preformattedDepth + (isClosing ? -1 : 1))
-        }
-        if HTMLText.paragraphElements.contains(localName) {
+        case .paragraph:
+            if localName == "pre" { preformattedDepth = max(0, preformattedDepth + (isClosing ? -1 : 1)) }
             output.paragraphBreak()
-        } else if HTMLText.lineElements.contains(localName) {
+        case .line:
             output.lineBreak()
-        } else if localName == "td" || localName == "th" || localName == "img" {
+        case .cell:
             output.appendText(" ", preformatted: false)
         }
     }

@@ -30,4 +30,20 @@ enum HTMLText {
 
     /// Elements whose content is not text for a reader.
     static let invisibleElements: Set<String> = ["script", "style", "head", "title", "template", "noscript"]
+
+    /// What an element does to the text around it.
+    enum ElementKind {
+        case invisible, paragraph, line
+        /// `td`, `th`, `img`: a space.
+        case cell
+    }
+
+    /// The three sets above and the cell elements, as one lookup by local name.
+    static let elementKinds: [String: ElementKind] = {
+        var kinds: [String: ElementKind] = ["td": .cell, "th": .cell, "img": .cell]
+        for name in invisibleElements { kinds[name] = .invisible }
+        for name in paragraphElements { kinds[name] = .paragraph }
+        for name in lineElements { kinds[name] = .line }
+        return kinds
+    }()
 }

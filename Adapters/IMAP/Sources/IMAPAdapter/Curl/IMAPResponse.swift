@@ -36,6 +36,11 @@ enum IMAPResponse {
         return nil
     }
 
+    /// The UIDs of `* SEARCH 2 3 4` lines.
+    static func searchUIDs(_ lines: [String]) -> [UInt32] {
+        lines.filter { $0.hasPrefix("* SEARCH") }.flatMap { $0.dropFirst("* SEARCH".count).split(separator: " ").compactMap { UInt32($0) } }
+    }
+
     /// Entries of `* n FETCH (UID u RFC822.SIZE s FLAGS (...))` lines, in the order given.
     static func entries(_ lines: [String]) -> [MessageEntry] {
         lines.compactMap(entry)

@@ -17,7 +17,12 @@ struct MailboxAcknowledger: Sendable {
             case .leave:
                 try restoreUnseen(group, in: mailbox, connection: connection)
             case .move(let folder):
-                try move(group.map(\.uid), from: mailbox, to: folder, connection: connection)
+                // MOVE answers with one EXPUNGE line per mail: chunks keep curl under its reply limit.
+                let uids = group.map(\.uid)
+                for start in stride(from: 0, to: uids.count, by: MailboxFetcher.describeChunk) {
+                    try move(Array(uids[start..<min(start + MailboxFetcher.describeChunk, uids.count)]), from: mailbox, to: folder,
+                             connection: connection)
+                }
             }
         }
     }

@@ -5,7 +5,8 @@ import IntakeCore
 ///
 /// ```
 /// STATUS mbox (UIDVALIDITY UIDNEXT) ─► same UIDVALIDITY as the cursor? else start again at UID 1
-///   └─► UID FETCH last+1:* (UID RFC822.SIZE FLAGS)      by UID, never UNSEEN: read mail is taken too
+///   └─► UID SEARCH UID last+1:top, UID FETCH set (UID RFC822.SIZE FLAGS)   by UID, never UNSEEN:
+///       read mail is taken too
 ///         └─► per UID: size ≤ max_bytes ? imap://host/mbox;UID=n  (whole mail; sets \Seen)
 ///                                       : imap://host/mbox;UID=n;SECTION=HEADER  (quarantined by normalize)
 /// ```
@@ -48,10 +49,8 @@ struct MailboxFetcher: Sendable {
         }
         let after = MailboxCursor.lastUID(committed, uidValidity: status.uidValidity)
         if let next = status.uidNext, UInt64(next) <= UInt64(after) + 1 { return }  // nothing new: no SELECT needed
-        // `n:*` also matches the highest UID when it is below n, hence the filter.
-        let entries = IMAPResponse.entries(try connection.command("UID FETCH \(after &+ 1):* (UID RFC822.SIZE FLAGS)", in: mailbox))
-            .filter { $0.uid > after }
-            .sorted { $0.uid < $1.uid }
+        let entries = try newMessages(in: mailbox, after: after, status: status, wanted: limits.maxMailsPerPoll - items.count,
+                                      connection: connection)
         let key = MailboxCursor.key(adapter: adapterName, mailbox: mailbox)
         for entry in entries {
             if items.count >= limits.maxMailsPerPoll || bytes >= limits.maxBytesPerPoll { return }
@@ -73,6 +72,45 @@ struct MailboxFetcher: Sendable {
             afterEachFetch?(items.count)
         }
     }
+
+    /// The next `wanted` UIDs after `after`, with their sizes and `\Seen` flags.
+    ///
+    /// Found with `UID SEARCH UID a:b` in windows up to UIDNEXT, then described with `UID FETCH` in
+    /// chunks: libcurl 7.88 counts a custom command's untagged lines against its 300 KB header limit
+    /// again and again, so a reply of more than about 100 lines fails with "Too large response headers".
+    private func newMessages(
+        in mailbox: String, after: UInt32, status: IMAPResponse.MailboxStatus, wanted: Int, connection: CurlIMAPConnection
+    ) throws -> [IMAPResponse.MessageEntry] {
+        guard wanted > 0 else { return [] }
+        var uids = Set<UInt32>()
+        var low = UInt64(after) + 1
+        if let next = status.uidNext {
+            let top = UInt64(next) - 1
+            while uids.count < wanted, low <= top {
+                let high = min(low + UInt64(Self.searchWindow) - 1, top)
+                let lines = try connection.command("UID SEARCH UID \(low):\(high)", in: mailbox)
+                uids.formUnion(IMAPResponse.searchUIDs(lines).filter { $0 > after })
+                low = high + 1
+            }
+        } else {
+            // `n:*` also matches the highest UID when it is below n, hence the filter.
+            let lines = try connection.command("UID SEARCH UID \(low):*", in: mailbox)
+            uids.formUnion(IMAPResponse.searchUIDs(lines).filter { $0 > after })
+        }
+        let chosen = Array(uids.sorted().prefix(wanted))
+        var entries: [IMAPResponse.MessageEntry] = []
+        for start in stride(from: 0, to: chosen.count, by: Self.describeChunk) {
+            let chunk = Array(chosen[start..<min(start + Self.describeChunk, chosen.count)])
+            let lines = try connection.command("UID FETCH \(IMAPResponse.uidSet(chunk)) (UID RFC822.SIZE FLAGS)", in: mailbox)
+            entries += IMAPResponse.entries(lines).filter { chunk.contains($0.uid) }
+        }
+        return entries.sorted { $0.uid < $1.uid }
+    }
+
+    /// UIDs per `UID SEARCH`: one reply line of at most about 14 KB, which curl counts only a few times.
+    static let searchWindow = 2_000
+    /// UIDs per `UID FETCH (UID RFC822.SIZE FLAGS)`: one reply line each.
+    static let describeChunk = 50
 
     /// The whole mail, or its header alone when it is over `max_bytes` (`truncated`); nil when it was
     /// expunged since the listing.

@@ -21,6 +21,8 @@ final class DovecotServer: @unchecked Sendable {
     /// INBOX as a maildir.
     var inbox: URL { root.appendingPathComponent("mail/\(Self.user)") }
 
+    private var delivered = 0
+
     static let dovecot = "/usr/sbin/dovecot"
     static let doveadm = "/usr/bin/doveadm"
 
@@ -151,7 +153,8 @@ final class DovecotServer: @unchecked Sendable {
     /// Puts a mail into INBOX as a maildir file owned by the mail user (CRLF line ends).
     func deliver(_ mail: String) throws {
         let crlf = mail.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
-        let name = "\(Int(Date().timeIntervalSince1970)).\(UUID().uuidString.prefix(12)).test"
+        delivered += 1
+        let name = "\(Int(Date().timeIntervalSince1970)).M\(String(format: "%06d", delivered)).test"
         let temp = inbox.appendingPathComponent("tmp/\(name)")
         try Data(crlf.utf8).write(to: temp)
         chown(temp.path, 65534, 65534)
