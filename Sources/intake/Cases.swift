@@ -31,7 +31,7 @@ struct Cases: AsyncParsableCommand {
                 query.channel = kind
             }
             let cases = try await store.cases(query)
-            if json { return printJSON(cases.map(CaseJSON.init)) }
+            if json { return printJSON(cases.map(API.CaseBody.init)) }
             var rows = [["CASE", "STATE", "CHANNEL", "MSGS", "CONTACT", "UPDATED", "SUBJECT"]]
             for record in cases {
                 rows.append([record.reference, record.state.rawValue, record.channel.rawValue, String(record.messageCount),
@@ -53,7 +53,7 @@ struct Cases: AsyncParsableCommand {
                 throw CLIError("case \(CaseReference.format(caseID)) does not exist")
             }
             if json {
-                return printJSON(CaseDetailJSON(detail))
+                return printJSON(API.CaseDetailBody(detail))
             }
             let record = detail.record
             print("\(record.reference)  \(record.state.rawValue)  \(record.channel.rawValue)\(record.isPublic ? "  PUBLIC" : "")")

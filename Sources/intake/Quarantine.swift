@@ -17,7 +17,7 @@ struct QuarantineCommand: AsyncParsableCommand {
 
         func run() async throws {
             let entries = try await openStore(options).quarantine(status: all ? nil : .pending, limit: 1000)
-            if json { return printJSON(entries.map(QuarantineJSON.init)) }
+            if json { return printJSON(entries.map(API.QuarantineBody.init)) }
             printTable([["ID", "ADAPTER", "RECEIVED", "STATUS", "TRIES", "SIZE", "REASON"]] + entries.map {
                 [String($0.id), $0.adapter, shortDate($0.receivedAt), $0.status.rawValue, String($0.attempts), String($0.raw.bytes.count), $0.reason]
             })
@@ -61,28 +61,5 @@ struct QuarantineCommand: AsyncParsableCommand {
             if results.isEmpty { print("nothing to retry") }
             if failed { throw ExitCode(1) }
         }
-    }
-}
-
-/// A quarantine entry as the CLI prints it in JSON.
-struct QuarantineJSON: Encodable {
-    var id: Int64
-    var adapter: String
-    var receivedAt: Date
-    var reason: String
-    var status: String
-    var attempts: Int
-    var messageId: Int64?
-    var size: Int
-
-    init(_ entry: QuarantineEntry) {
-        id = entry.id
-        adapter = entry.adapter
-        receivedAt = entry.receivedAt
-        reason = entry.reason
-        status = entry.status.rawValue
-        attempts = entry.attempts
-        messageId = entry.messageID
-        size = entry.raw.bytes.count
     }
 }

@@ -1,9 +1,9 @@
 import Foundation
 import IntakeCore
 
-/// JSON shapes of the HTTP API (snake_case keys, ISO 8601 dates, cases as `C-n`).
-enum API {
-    static let encoder: JSONEncoder = {
+/// JSON shapes of the HTTP API and of the CLI's `--json` (snake_case keys, ISO 8601 dates, cases as `C-n`).
+public enum API {
+    public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601
@@ -11,20 +11,20 @@ enum API {
         return encoder
     }()
 
-    struct CaseBody: Encodable {
-        var id: String
-        var contactId: Int64
-        var state: String
-        var channel: String
-        var subject: String?
-        var assignee: String?
-        var isPublic: Bool
-        var messageCount: Int
-        var createdAt: Date
-        var updatedAt: Date
-        var lastMessageAt: Date
+    public struct CaseBody: Encodable {
+        public var id: String
+        public var contactId: Int64
+        public var state: String
+        public var channel: String
+        public var subject: String?
+        public var assignee: String?
+        public var isPublic: Bool
+        public var messageCount: Int
+        public var createdAt: Date
+        public var updatedAt: Date
+        public var lastMessageAt: Date
 
-        init(_ record: CaseRecord) {
+        public init(_ record: CaseRecord) {
             id = record.reference
             contactId = record.contactID
             state = record.state.rawValue
@@ -39,30 +39,30 @@ enum API {
         }
     }
 
-    struct IdentityBody: Codable {
-        var kind: String
-        var value: String
+    public struct IdentityBody: Codable {
+        public var kind: String
+        public var value: String
     }
 
-    struct MessageBody: Encodable {
-        var id: Int64
-        var caseId: String?
-        var contactId: Int64
-        var adapter: String
-        var channel: String
-        var externalId: String
-        var receivedAt: Date
-        var senderName: String?
-        var senderIdentities: [IdentityBody]
-        var subject: String?
-        var body: String
-        var threadRefs: [String]
-        var isPublic: Bool
-        var flags: [String]
-        var attachments: [AttachmentInfo]
-        var rawSha256: String
+    public struct MessageBody: Encodable {
+        public var id: Int64
+        public var caseId: String?
+        public var contactId: Int64
+        public var adapter: String
+        public var channel: String
+        public var externalId: String
+        public var receivedAt: Date
+        public var senderName: String?
+        public var senderIdentities: [IdentityBody]
+        public var subject: String?
+        public var body: String
+        public var threadRefs: [String]
+        public var isPublic: Bool
+        public var flags: [String]
+        public var attachments: [AttachmentInfo]
+        public var rawSha256: String
 
-        init(_ stored: StoredMessage) {
+        public init(_ stored: StoredMessage) {
             let message = stored.message
             id = stored.id
             caseId = stored.caseID.map(CaseReference.format)
@@ -83,15 +83,15 @@ enum API {
         }
     }
 
-    struct EventBody: Encodable {
-        var seq: Int64
-        var caseId: String
-        var type: String
-        var at: Date
-        var actor: String
-        var data: [String: String]
+    public struct EventBody: Encodable {
+        public var seq: Int64
+        public var caseId: String
+        public var type: String
+        public var at: Date
+        public var actor: String
+        public var data: [String: String]
 
-        init(_ event: CaseEvent) {
+        public init(_ event: CaseEvent) {
             seq = event.seq
             caseId = CaseReference.format(event.caseID)
             type = event.type.rawValue
@@ -101,15 +101,15 @@ enum API {
         }
     }
 
-    struct ContactBody: Encodable {
-        var id: Int64
-        var displayName: String?
-        var identities: [IdentityBody]
-        var alternates: [AlternateContact]
-        var abusive: Bool
-        var createdAt: Date
+    public struct ContactBody: Encodable {
+        public var id: Int64
+        public var displayName: String?
+        public var identities: [IdentityBody]
+        public var alternates: [AlternateContact]
+        public var abusive: Bool
+        public var createdAt: Date
 
-        init(_ contact: Contact) {
+        public init(_ contact: Contact) {
             id = contact.id
             displayName = contact.displayName
             identities = contact.identities.map { IdentityBody(kind: $0.kind.rawValue, value: $0.value) }
@@ -119,26 +119,33 @@ enum API {
         }
     }
 
-    struct CaseDetailBody: Encodable {
-        var `case`: CaseBody
-        var contact: ContactBody
-        var messages: [MessageBody]
-        var events: [EventBody]
+    public struct CaseDetailBody: Encodable {
+        public var `case`: CaseBody
+        public var contact: ContactBody
+        public var messages: [MessageBody]
+        public var events: [EventBody]
+
+        public init(_ detail: CaseDetail) {
+            self.case = CaseBody(detail.record)
+            contact = ContactBody(detail.contact)
+            messages = detail.messages.map(MessageBody.init)
+            events = detail.events.map(EventBody.init)
+        }
     }
 
-    struct QuarantineBody: Encodable {
-        var id: Int64
-        var adapter: String
-        var receivedAt: Date
-        var reason: String
-        var status: String
-        var attempts: Int
-        var messageId: Int64?
-        var contentType: String
-        var size: Int
-        var rawSha256: String
+    public struct QuarantineBody: Encodable {
+        public var id: Int64
+        public var adapter: String
+        public var receivedAt: Date
+        public var reason: String
+        public var status: String
+        public var attempts: Int
+        public var messageId: Int64?
+        public var contentType: String
+        public var size: Int
+        public var rawSha256: String
 
-        init(_ entry: QuarantineEntry) {
+        public init(_ entry: QuarantineEntry) {
             id = entry.id
             adapter = entry.adapter
             receivedAt = entry.receivedAt
@@ -152,9 +159,9 @@ enum API {
         }
     }
 
-    struct Page<Item: Encodable>: Encodable {
-        var items: [Item]
+    public struct Page<Item: Encodable>: Encodable {
+        public var items: [Item]
         /// Pass as `before` (cases) or `after` (events) for the next page; nil at the end.
-        var next: String?
+        public var next: String?
     }
 }

@@ -19,9 +19,7 @@ struct CaseRoutes {
             guard let detail = try await store.caseDetail(id: id) else {
                 throw Problem(status: .notFound, detail: "case \(CaseReference.format(id)) does not exist")
             }
-            return try .json(API.CaseDetailBody(
-                case: .init(detail.record), contact: .init(detail.contact), messages: detail.messages.map(API.MessageBody.init),
-                events: detail.events.map(API.EventBody.init)))
+            return try .json(API.CaseDetailBody(detail))
         }
         table.on("/v1/cases/{id}", method: .patch) { request, context in
             let principal = try context.require(.rep)
