@@ -26,7 +26,11 @@ import Testing
         server.standardError = FileHandle.nullDevice
         server.standardOutput = FileHandle.nullDevice
         try server.run()
-        defer { server.terminate() }
+        // SIGKILL: a child of this test process may inherit SIGTERM as ignored (signal handling via dispatch).
+        defer {
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
         for _ in 0..<100 {
             if (try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/tag.xml"), timeout: .seconds(1)))?.status == .ok { break }
             try await Task.sleep(for: .milliseconds(50))
