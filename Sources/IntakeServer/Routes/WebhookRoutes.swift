@@ -36,18 +36,11 @@ struct WebhookRoutes {
         }
     }
 
-    /// The URL the provider signed: the configured public base URL, else the forwarded scheme and host, else Host.
+    /// The URL the provider signed (see `WebhookURL`).
     private func publicURL(_ request: Request) -> String {
-        let pathAndQuery = request.uri.description
-        if let base = publicBaseURL {
-            return (base.hasSuffix("/") ? String(base.dropLast()) : base) + pathAndQuery
-        }
-        let proto = request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.split(separator: ",").first.map {
-            $0.trimmingCharacters(in: .whitespaces)
-        } ?? "http"
-        let host = request.headers[HTTPField.Name("X-Forwarded-Host")!]?.split(separator: ",").first.map {
-            $0.trimmingCharacters(in: .whitespaces)
-        } ?? request.head.authority ?? "localhost"
-        return "\(proto)://\(host)\(pathAndQuery)"
+        WebhookURL.rebuild(
+            publicBaseURL: publicBaseURL, forwardedProto: request.headers[HTTPField.Name("X-Forwarded-Proto")!],
+            forwardedHost: request.headers[HTTPField.Name("X-Forwarded-Host")!], host: request.head.authority,
+            pathAndQuery: request.uri.description)
     }
 }

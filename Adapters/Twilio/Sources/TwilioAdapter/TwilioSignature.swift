@@ -73,7 +73,7 @@ public struct TwilioSignature: Sendable {
     /// Whether `signature` (the `X-Twilio-Signature` header) is Twilio's for this request.
     ///
     /// - Parameters:
-    ///   - url: the full public URL Twilio requested, query included (see ``publicURL(publicBaseURL:forwardedProto:forwardedHost:host:pathAndQuery:)``).
+    ///   - url: the full public URL Twilio requested, query included (rebuilt by `WebhookURL` in IntakeCore).
     ///   - params: the decoded form parameters, in any order, repeated names allowed.
     ///   - body: the raw request body. It is read only when the URL carries `bodySHA256`; then
     ///     `params` are ignored, as Twilio signs JSON requests over the URL alone.
@@ -96,32 +96,6 @@ public struct TwilioSignature: Sendable {
             anyFormMatches = constantTimeEquals(Array(computed.utf8), given) || anyFormMatches
         }
         return bodyHashMatches && anyFormMatches
-    }
-
-    /// The URL Twilio requested, rebuilt from what reached this server.
-    ///
-    /// Behind a proxy or tunnel the server sees neither Twilio's scheme nor its host, and the
-    /// signature covers both. Prefer a configured `publicBaseURL` (`https://intake.example.org`,
-    /// optionally with a path prefix); without one, the first `X-Forwarded-Proto` and
-    /// `X-Forwarded-Host` values are used, then the `Host` header, then `http`.
-    /// Forwarded headers cannot make a forged request valid (the HMAC still needs the token);
-    /// a wrong guess only makes genuine requests fail.
-    public static func publicURL(
-        publicBaseURL: String?,
-        forwardedProto: String?,
-        forwardedHost: String?,
-        host: String?,
-        pathAndQuery: String
-    ) -> String {
-        let path = pathAndQuery.hasPrefix("/") ? pathAndQuery : "/" + pathAndQuery
-        if let base = publicBaseURL?.trimmingCharacters(in: .whitespaces), !base.isEmpty {
-            var trimmed = Substring(base)
-            while trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
-            return trimmed + path
-        }
-        let scheme = firstListValue(forwardedProto)?.lowercased() ?? "http"
-        let authority = firstListValue(forwardedHost) ?? firstListValue(host) ?? ""
-        return scheme + "://" + authority + path
     }
 
     // MARK: - Twilio's canonical form
@@ -224,12 +198,6 @@ public struct TwilioSignature: Sendable {
             if decode(pieces[0]) == name, !value.isEmpty { return value }
         }
         return nil
-    }
-
-    private static func firstListValue(_ header: String?) -> String? {
-        guard let header else { return nil }
-        let first = header.split(separator: ",", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces) ?? ""
-        return first.isEmpty ? nil : first
     }
 
     private static func hex(_ digest: some Sequence<UInt8>) -> String {
