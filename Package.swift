@@ -42,11 +42,24 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // Forwarding: cases to trackers (Jira, Zendesk, GitHub, Linear, webhooks) through the shared outbox.
+        .target(
+            name: "IntakeForwarding",
+            dependencies: [
+                "IntakeCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // Server: configuration, HTTP API, metrics, service wiring.
         .target(
             name: "IntakeServer",
             dependencies: [
-                "IntakeCore", "IntakeStore", "GenericAdapter", "TwilioAdapter", "SlackAdapter", "TelegramAdapter", "VonageAdapter", "FeedAdapter", "IMAPAdapter",
+                "IntakeCore", "IntakeStore", "IntakeForwarding", "GenericAdapter", "TwilioAdapter", "SlackAdapter", "TelegramAdapter", "VonageAdapter", "FeedAdapter", "IMAPAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -56,6 +69,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             resources: [.copy("Resources/openapi.json")]
         ),
@@ -68,7 +82,11 @@ let package = Package(
             ]
         ),
         // The adapter conformance kit and a deterministic clock, for adapter authors' tests.
-        .target(name: "IntakeTesting", dependencies: ["IntakeCore", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
+        .target(name: "IntakeTesting", dependencies: [
+            "IntakeCore", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
 
         // Channel adapters, one folder each.
         .target(name: "GenericAdapter", dependencies: ["IntakeCore"], path: "Adapters/Generic/Sources/GenericAdapter"),
@@ -107,6 +125,13 @@ let package = Package(
         .target(name: "TelegramAdapter", dependencies: ["IntakeCore"], path: "Adapters/Telegram/Sources/TelegramAdapter"),
         .testTarget(name: "TelegramAdapterTests", dependencies: ["TelegramAdapter", "IntakeCore", "IntakeStore", "IntakeTesting"], path: "Adapters/Telegram/Tests/TelegramAdapterTests"),
 
+        .testTarget(
+            name: "IntakeForwardingTests",
+            dependencies: [
+                "IntakeForwarding", "IntakeCore", "IntakeStore", "IntakeTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .testTarget(name: "IntakeCoreTests", dependencies: ["IntakeCore", "IntakeTesting"]),
         .testTarget(name: "IntakeStoreTests", dependencies: ["IntakeStore", "IntakeCore", "IntakeTesting", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(

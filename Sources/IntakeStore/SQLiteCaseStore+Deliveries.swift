@@ -65,6 +65,25 @@ extension SQLiteCaseStore: DeliveryStore {
         }
     }
 
+    public func delivery(destination: String, key: String) async throws -> Delivery? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM deliveries WHERE destination = ? AND key = ?", arguments: [destination, key]).map(Self.delivery)
+        }
+    }
+
+    public func delivery(id: Int64) async throws -> Delivery? {
+        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM deliveries WHERE id = ?", arguments: [id]).map(Self.delivery) }
+    }
+
+    public func instanceID() async throws -> String {
+        try await pool.write { db in
+            if let id = try String.fetchOne(db, sql: "SELECT value FROM cursors WHERE key = 'instance-id'") { return id }
+            let id = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12))
+            try db.execute(sql: "INSERT INTO cursors(key, value) VALUES ('instance-id', ?)", arguments: [id])
+            return id
+        }
+    }
+
     static func delivery(_ row: Row) -> Delivery {
         Delivery(
             id: row["id"], destination: row["destination"], key: row["key"], caseID: row["case_id"], payload: row["payload"],

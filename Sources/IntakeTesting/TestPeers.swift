@@ -5,15 +5,30 @@ import Foundation
 public enum TestPeers {
     /// `shared/corpora`, found by walking up from `file` to the directory whose sibling `shared/` holds
     /// it (the repository's parent, in a work tree and in CI).
-    public static func sharedCorpora(from file: String = #filePath) throws -> URL {
+    public static func sharedCorpora(from file: String = #filePath) throws -> URL { try shared("corpora", from: file) }
+
+    /// `shared/specs`: the providers' published API descriptions the test stand-ins validate against.
+    public static func sharedSpecs(from file: String = #filePath) throws -> URL { try shared("specs", from: file) }
+
+    /// The repository root: the folder holding Package.swift above `file`.
+    public static func repositoryRoot(from file: String = #filePath) throws -> URL {
+        var dir = URL(fileURLWithPath: file).resolvingSymlinksInPath().deletingLastPathComponent()
+        while dir.path != "/" {
+            if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) { return dir }
+            dir.deleteLastPathComponent()
+        }
+        throw PeerUnavailable(description: "no Package.swift above \(file)")
+    }
+
+    private static func shared(_ name: String, from file: String) throws -> URL {
         // Resolve symlinks first: a scratch package that links these files in still finds the repo.
         var dir = URL(fileURLWithPath: file).resolvingSymlinksInPath().deletingLastPathComponent()
         while dir.path != "/" {
-            let candidate = dir.deletingLastPathComponent().appendingPathComponent("shared/corpora")
+            let candidate = dir.deletingLastPathComponent().appendingPathComponent("shared/\(name)")
             if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
             dir.deleteLastPathComponent()
         }
-        throw PeerUnavailable(description: "no shared/corpora beside any parent of \(file)")
+        throw PeerUnavailable(description: "no shared/\(name) beside any parent of \(file)")
     }
 
     /// Runs `script` with python3 and returns its standard output. Throws, with the install command,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IntakeCore
+import IntakeServer
 
 /// `intake deliveries list|retry`: the outbox of forwarders and notifiers, and its dead letters.
 struct Deliveries: AsyncParsableCommand {
@@ -17,7 +18,7 @@ struct Deliveries: AsyncParsableCommand {
             let filter: DeliveryState? = state == "all" ? nil : DeliveryState(rawValue: state)
             if filter == nil, state != "all" { throw ValidationError("state must be pending, done, dead or all") }
             let deliveries = try await openStore(options).deliveries(state: filter, limit: 1000)
-            if json { return printJSON(deliveries.map(DeliveryJSON.init)) }
+            if json { return printJSON(deliveries.map(API.DeliveryBody.init)) }
             printTable([["ID", "DESTINATION", "CASE", "STATE", "TRIES", "STATUS", "ANSWER"]] + deliveries.map {
                 [String($0.id), $0.destination, $0.caseID.map(CaseReference.format) ?? "-", $0.state.rawValue, String($0.attempts),
                  $0.lastStatus.map(String.init) ?? "-", String(($0.lastError ?? $0.remoteID ?? "").prefix(60))]
@@ -34,32 +35,5 @@ struct Deliveries: AsyncParsableCommand {
             let delivery = try await openStore(options).requeue(id: id, at: Date())
             print("delivery \(delivery.id) to \(delivery.destination) is queued again")
         }
-    }
-}
-
-/// A delivery as the CLI prints it in JSON (the payload by size only).
-struct DeliveryJSON: Encodable {
-    var id: Int64
-    var destination: String
-    var key: String
-    var caseId: String?
-    var state: String
-    var attempts: Int
-    var lastStatus: Int?
-    var lastError: String?
-    var remoteId: String?
-    var payloadSize: Int
-
-    init(_ delivery: Delivery) {
-        id = delivery.id
-        destination = delivery.destination
-        key = delivery.key
-        caseId = delivery.caseID.map(CaseReference.format)
-        state = delivery.state.rawValue
-        attempts = delivery.attempts
-        lastStatus = delivery.lastStatus
-        lastError = delivery.lastError
-        remoteId = delivery.remoteID
-        payloadSize = delivery.payload.count
     }
 }

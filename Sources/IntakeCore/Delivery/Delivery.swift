@@ -50,7 +50,7 @@ public enum DeliveryState: String, Codable, Sendable {
 }
 
 /// How one attempt ended, as the destination classifies the answer it got.
-public enum DeliveryResult: Sendable, Equatable {
+public enum DeliveryResult: Sendable, Equatable, Error {
     case done(remoteID: String?)
     /// Try again: after `after` when the destination said so (Retry-After), else after the backoff.
     case retry(reason: String, status: Int?, after: Duration?)
@@ -105,4 +105,9 @@ public protocol DeliveryStore: Sendable {
     func deliveries(state: DeliveryState?, limit: Int) async throws -> [Delivery]
     /// Puts a dead delivery back in the queue (after the config was fixed).
     func requeue(id: Int64, at: Date) async throws -> Delivery
+    /// The delivery enqueued under `key` for `destination`, if any (a comment looks up its ticket's).
+    func delivery(destination: String, key: String) async throws -> Delivery?
+    func delivery(id: Int64) async throws -> Delivery?
+    /// A random id made once per store, so the keys two installations give trackers never collide.
+    func instanceID() async throws -> String
 }

@@ -12,10 +12,15 @@ public struct OutboxService: Service {
     private let baseBackoff: Duration
     private let maxBackoff: Duration
     private let idlePoll: Duration
+    private let wakeups: CommitSignal?
+    private let observer: (any DeliveryObserver)?
 
+    /// `wakeups` fires when something was enqueued, so a new delivery goes out at once rather than at
+    /// the next `idlePoll`; `observer` hears every attempt's outcome (case events, metrics).
     public init(
         destination: any DeliveryDestination, store: any DeliveryStore, clock: any WallClock = SystemClock(), logger: Logger,
-        baseBackoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(600), idlePoll: Duration = .milliseconds(250)
+        baseBackoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(600), idlePoll: Duration = .milliseconds(250),
+        wakeups: CommitSignal? = nil, observer: (any DeliveryObserver)? = nil
     ) {
         self.destination = destination
         self.store = store
@@ -24,22 +29,47 @@ public struct OutboxService: Service {
         self.baseBackoff = baseBackoff
         self.maxBackoff = maxBackoff
         self.idlePoll = idlePoll
+        self.wakeups = wakeups
+        self.observer = observer
     }
 
     public func run() async throws {
+        let (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let signal = wakeups?.subscribe()
+        let clock = self.clock
+        let idlePoll = self.idlePoll
         try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                let worked: Int
-                do {
-                    worked = try await workOnce()
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.error("outbox read failed", metadata: ["destination": "\(destination.name)", "error": "\(error)"])
-                    worked = 0
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                if let signal {
+                    group.addTask { for await _ in signal { wake.yield() } }
                 }
-                if worked == 0 { try await clock.sleep(for: idlePoll) }
+                group.addTask {
+                    // Retries come due with time, not with a signal: look now and then.
+                    while true {
+                        try await clock.sleep(for: idlePoll)
+                        wake.yield()
+                    }
+                }
+                group.addTask { try await work(wakes) }
+                try await group.next()
+                group.cancelAll()
             }
+        }
+    }
+
+    private func work(_ wakes: AsyncStream<Void>) async throws {
+        var iterator = wakes.makeAsyncIterator()
+        while !Task.isCancelled {
+            let worked: Int
+            do {
+                worked = try await workOnce()
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("outbox read failed", metadata: ["destination": "\(destination.name)", "error": "\(error)"])
+                worked = 0
+            }
+            if worked == 0, await iterator.next() == nil { return }
         }
     }
 
@@ -82,6 +112,7 @@ public struct OutboxService: Service {
                 "destination": "\(destination.name)", "delivery": "\(delivery.id)", "status": "\(status.map(String.init) ?? "-")", "reason": "\(reason.prefix(200))"])
         }
         try await store.recordAttempt(id: delivery.id, result: result, nextAttemptAt: next, at: now)
+        await observer?.attempted(delivery, result: result, at: now)
     }
 
     /// base · 2^(attempt-1), capped, with full jitter in the upper half so retries of many deliveries spread out.
@@ -91,4 +122,10 @@ public struct OutboxService: Service {
         let seconds = min(cap, base * Double(1 << min(max(attempt - 1, 0), 20)))
         return .milliseconds(Int64(seconds * 1000 * Double.random(in: 0.5...1.0)))
     }
+}
+
+/// Hears how each delivery attempt ended, after it was recorded: the forwarders append a
+/// `case.forwarded` event, the escalation engine logs an alert's delivery, metrics count.
+public protocol DeliveryObserver: Sendable {
+    func attempted(_ delivery: Delivery, result: DeliveryResult, at: Date) async
 }

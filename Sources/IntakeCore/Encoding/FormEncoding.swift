@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reads `application/x-www-form-urlencoded` bodies (SMS providers' webhooks), keeping repeated names and order.
+/// Reads and writes `application/x-www-form-urlencoded` bodies (SMS providers' webhooks and REST APIs), keeping repeated names and order.
 ///
 /// Decodes bytes directly rather than through Foundation's string search and percent-decoding, which
 /// cost more than the rest of a webhook's handling on Linux.
@@ -44,6 +44,18 @@ public enum FormEncoding {
         }
         guard finish() else { return nil }
         return pairs
+    }
+
+    /// Encodes pairs as a form body (RFC 3986 unreserved characters kept, space as `%20`).
+    public static func encode(_ pairs: [(String, String)]) -> String {
+        pairs.map { escape($0.0) + "=" + escape($0.1) }.joined(separator: "&")
+    }
+
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    /// Percent-encodes everything but the unreserved characters (also for URL query values).
+    public static func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

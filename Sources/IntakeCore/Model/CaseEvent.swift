@@ -39,4 +39,9 @@ public struct CaseEventType: RawRepresentable, Hashable, Codable, Sendable, Expr
     public static let acknowledged: CaseEventType = "alert.acknowledged"
     public static let escalated: CaseEventType = "alert.escalated"
     public static let forwarded: CaseEventType = "case.forwarded"
+    /// A tracker refused the case's ticket for good: it waits in the dead letters.
+    public static let forwardFailed: CaseEventType = "case.forward_failed"
+    /// The case's urgency was set, by the rules (`actor` = `urgency-rules`) or by a person; data:
+    /// `urgent` (`true`/`false`) and `reasons` (`public mention; keyword "cancel"`).
+    public static let urgencyChanged: CaseEventType = "case.urgency_changed"
 }

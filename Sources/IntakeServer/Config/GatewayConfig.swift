@@ -1,5 +1,6 @@
 import Foundation
 import IntakeCore
+import IntakeForwarding
 
 /// The whole gateway configuration (`Config/intake.yaml`), validated: see `GatewayConfig.load`.
 public struct GatewayConfig: Sendable {
@@ -41,6 +42,8 @@ public struct GatewayConfig: Sendable {
     public var log = Log()
     public var tokens: [Token] = []
     public var adapters: [any ChannelAdapter] = []
+    /// Where cases are forwarded (trackers, webhooks); empty when the section is absent.
+    public var forwarding = ForwardingConfig()
 
     /// Reads and validates a configuration; throws `ConfigErrors` listing every problem by key path.
     public static func load(
@@ -101,6 +104,7 @@ public struct GatewayConfig: Sendable {
             section.finish()
         }
         config.adapters = registry.adapters(from: root.sections("adapters"))
+        if let forwarding = root.section("forwarding") { config.forwarding = ForwardingConfig.read(forwarding) }
         root.finish()
         return config
     }

@@ -159,6 +159,38 @@ public enum API {
         }
     }
 
+    /// An outbox delivery (a ticket, a comment, a page): its state and the destination's last answer;
+    /// the payload by size only.
+    public struct DeliveryBody: Encodable {
+        public var id: Int64
+        public var destination: String
+        public var key: String
+        public var caseId: String?
+        public var state: String
+        public var attempts: Int
+        public var nextAttemptAt: Date?
+        public var lastStatus: Int?
+        public var lastError: String?
+        public var remoteId: String?
+        public var payloadSize: Int
+        public var createdAt: Date
+
+        public init(_ delivery: Delivery) {
+            id = delivery.id
+            destination = delivery.destination
+            key = delivery.key
+            caseId = delivery.caseID.map(CaseReference.format)
+            state = delivery.state.rawValue
+            attempts = delivery.attempts
+            nextAttemptAt = delivery.state == .pending ? delivery.nextAttemptAt : nil
+            lastStatus = delivery.lastStatus
+            lastError = delivery.lastError
+            remoteId = delivery.remoteID
+            payloadSize = delivery.payload.count
+            createdAt = delivery.createdAt
+        }
+    }
+
     public struct Page<Item: Encodable>: Encodable {
         public var items: [Item]
         /// Pass as `before` (cases) or `after` (events) for the next page; nil at the end.

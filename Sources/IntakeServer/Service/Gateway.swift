@@ -1,6 +1,8 @@
 import Foundation
+import AsyncHTTPClient
 import Hummingbird
 import IntakeCore
+import IntakeForwarding
 import IntakeStore
 import Logging
 import ServiceLifecycle
@@ -73,6 +75,7 @@ public final class Gateway: Sendable {
         CaseRoutes(store: store, clock: clock, maxBodyBytes: config.server.maxBodyBytes).mount(on: table)
         EventRoutes(store: store, commits: stream.commits, idlePoll: .seconds(2)).mount(on: table)
         QuarantineRoutes(store: store, retrier: retrier, metrics: metrics).mount(on: table)
+        DeliveryRoutes(store: store, clock: clock).mount(on: table)
         OperationsRoutes(readiness: readiness, health: health, metrics: metrics, store: store, openAPI: Self.openAPIDocument,
                          sources: config.adapters.compactMap { $0 as? any SourceStatusReporting }).mount(on: table)
     }
@@ -80,29 +83,58 @@ public final class Gateway: Sendable {
     public var retrier: QuarantineRetrier { QuarantineRetrier(store: store, stream: stream, adapters: config.adapters) }
 
     /// The services in start order.
-    public func services(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
+    func services(client: HTTPClient?, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
         let pollers: [any Service] = config.adapters.compactMap { $0 as? any PollingAdapter }.map {
             health.report($0.name, .starting)
             return PollingAdapterService(adapter: $0, stream: stream, store: store, health: health, clock: clock, logger: logger)
         }
         for adapter in config.adapters where adapter is any WebhookAdapter { health.report(adapter.name, .healthy) }
-        return [stream] + pollers + [try makeApplication(onServerRunning: onServerRunning)]
+        return [stream] + pollers + consumers(client: client) + [try makeApplication(onServerRunning: onServerRunning)]
+    }
+
+    /// The client forwarders and notifiers share (one connection pool per host), when any is configured.
+    func makeHTTPClient() -> HTTPClient? {
+        guard !config.forwarding.destinations.isEmpty else { return nil }
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// The readers of the case stream (forwarding) and their outboxes.
+    func consumers(client: HTTPClient?) -> [any Service] {
+        guard let client, !config.forwarding.destinations.isEmpty else { return [] }
+        let forwarding = Forwarding(config: config.forwarding, store: store, client: client, defaultLink: caseLinkTemplate, clock: clock, logger: logger)
+        let consumer = EventConsumerService(handler: forwarding.consumer, store: store, commits: stream.commits, clock: clock, logger: logger)
+        return [consumer] + forwarding.outboxes
+    }
+
+    /// Where a case is seen: the public base URL when set, else this listener.
+    var caseLinkTemplate: String {
+        let base = config.server.publicBaseURL ?? "http://\(config.server.host):\(config.server.port)"
+        return (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/v1/cases/{ref}"
     }
 
     /// Runs until SIGTERM or SIGINT (graceful: stop intake, drain, exit) or until the task is cancelled.
     public func run(signals: [UnixSignal] = [.sigterm, .sigint], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         metrics.setQuarantine(try await store.quarantineCount())
-        let services = try services(onServerRunning: onServerRunning)
+        let client = makeHTTPClient()
+        let services = try services(client: client, onServerRunning: onServerRunning)
         let readiness = self.readiness
         let group = ServiceGroup(configuration: .init(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: signals, cancellationSignals: [], logger: logger))
         self.group.withLock { $0 = group }
-        try await withGracefulShutdownHandler {
-            try await group.run()
-        } onGracefulShutdown: {
-            readiness.markNotReady("shutting down")
+        do {
+            try await withGracefulShutdownHandler {
+                try await group.run()
+            } onGracefulShutdown: {
+                readiness.markNotReady("shutting down")
+            }
+        } catch {
+            try? await client?.shutdown()
+            throw error
         }
+        try await client?.shutdown()
     }
 
     /// Starts a graceful shutdown, as SIGTERM does: stop intake, drain, return from `run`.

@@ -1,0 +1,8 @@
+import Foundation
+
+extension Duration {
+    /// Seconds as a `TimeInterval`, for date arithmetic.
+    var timeInterval: TimeInterval {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,92 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The providers' stand-in (`Tests/Peers/provider_stub.py`) run for a test: Jira, Zendesk, GitHub,
+/// Linear, Twilio, Slack and webhook sinks on one port, each request validated against the provider's
+/// published API description in `shared/specs`; scenarios inject outages, 429s, delays and lost answers.
+public final class ProviderStub: Sendable {
+    public let port: Int
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    private let process: Process
+
+    private init(port: Int, process: Process) {
+        self.port = port
+        self.process = process
+    }
+
+    /// Starts the stub and waits for its `LISTENING <port>` line. Throws with the install hint when the
+    /// Python packages are missing: a check against the specs must not pass silently.
+    public static func start(latencyMilliseconds: Int = 0, file: String = #filePath) async throws -> ProviderStub {
+        let root = try TestPeers.repositoryRoot(from: file)
+        let specs = try TestPeers.sharedSpecs(from: file)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [ProcessInfo.processInfo.environment["PYTHON3"] ?? "python3",
+                             root.appendingPathComponent("Tests/Peers/provider_stub.py").path,
+                             "--specs", specs.path, "--port", "0", "--latency-ms", String(latencyMilliseconds)]
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let line = await Task.detached { () -> String in
+            var bytes: [UInt8] = []
+            let handle = stdout.fileHandleForReading
+            while true {
+                let chunk = handle.readData(ofLength: 1)
+                guard let byte = chunk.first else { break }
+                if byte == UInt8(ascii: "\n") { break }
+                bytes.append(byte)
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }.value
+        guard line.hasPrefix("LISTENING "), let port = Int(line.dropFirst("LISTENING ".count)) else {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            throw PeerUnavailable(description: "the provider stub did not start (pip install -r Tests/Peers/requirements.txt; scripts/setup --test does): \(errors.suffix(2000))")
+        }
+        return ProviderStub(port: port, process: process)
+    }
+
+    /// Stops the stub (SIGKILL: a child of a test process may ignore SIGTERM).
+    public func stop() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// The requests the stub recorded, oldest first, optionally of one provider.
+    public func requests(provider: String? = nil) async throws -> [[String: Any]] {
+        let query = provider.map { "?provider=\($0)" } ?? ""
+        return try await control(.GET, "/_stub/requests\(query)") as? [[String: Any]] ?? []
+    }
+
+    /// The objects each provider holds now (tickets, issues, messages).
+    public func state() async throws -> [String: Any] {
+        try await control(.GET, "/_stub/state") as? [String: Any] ?? [:]
+    }
+
+    /// Queues injected answers for the next matching requests (see Tests/Peers/README.md).
+    public func scenario(provider: String, operation: String, responses: [[String: Any]]) async throws {
+        _ = try await control(.POST, "/_stub/scenario", body: ["provider": provider, "operation": operation, "responses": responses])
+    }
+
+    public func reset() async throws { _ = try await control(.POST, "/_stub/reset", body: [:]) }
+
+    private func control(_ method: HTTPMethod, _ path: String, body: [String: Any]? = nil) async throws -> Any? {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let bytes = try await response.body.collect(upTo: 64 << 20)
+        guard (200..<300).contains(Int(response.status.code)) else {
+            throw PeerUnavailable(description: "stub control \(path) answered \(response.status.code): \(String(buffer: bytes))")
+        }
+        return bytes.readableBytes == 0 ? nil : try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))
+    }
+}
