@@ -41,6 +41,21 @@ public struct Delivery: Sendable, Equatable, Codable {
     }
 }
 
+/// A delivery to enqueue.
+public struct NewDelivery: Sendable {
+    public var destination: String
+    public var key: String
+    public var caseID: Int64?
+    public var payload: Data
+
+    public init(destination: String, key: String, caseID: Int64?, payload: Data) {
+        self.destination = destination
+        self.key = key
+        self.caseID = caseID
+        self.payload = payload
+    }
+}
+
 /// Where a delivery stands.
 public enum DeliveryState: String, Codable, Sendable {
     case pending
@@ -99,6 +114,8 @@ extension DeliveryDestination {
 public protocol DeliveryStore: Sendable {
     /// Enqueues a delivery unless one with the same destination and key exists; returns the stored one.
     func enqueue(destination: String, key: String, caseID: Int64?, payload: Data, at: Date) async throws -> Delivery
+    /// Enqueues several in one transaction, each unless its (destination, key) exists; returns how many were new.
+    func enqueue(_ items: [NewDelivery], at: Date) async throws -> Int
     /// Pending deliveries of a destination due at `now`, oldest first.
     func dueDeliveries(destination: String, now: Date, limit: Int) async throws -> [Delivery]
     func recordAttempt(id: Int64, result: DeliveryResult, nextAttemptAt: Date?, at: Date) async throws

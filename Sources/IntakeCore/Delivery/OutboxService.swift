@@ -57,19 +57,40 @@ public struct OutboxService: Service {
         }
     }
 
+    /// Keeps up to `maxConcurrency` attempts in flight, topping up from the due deliveries as each ends,
+    /// so one slow answer never holds back the rest; sleeps until woken when nothing is due.
     private func work(_ wakes: AsyncStream<Void>) async throws {
         var iterator = wakes.makeAsyncIterator()
-        while !Task.isCancelled {
-            let worked: Int
-            do {
-                worked = try await workOnce()
-            } catch is CancellationError {
-                return
-            } catch {
-                logger.error("outbox read failed", metadata: ["destination": "\(destination.name)", "error": "\(error)"])
-                worked = 0
+        let limit = max(1, destination.maxConcurrency)
+        try await withThrowingTaskGroup(of: Int64.self) { group in
+            var inFlight = Set<Int64>()
+            while !Task.isCancelled {
+                if inFlight.count < limit {
+                    do {
+                        let due = try await store.dueDeliveries(destination: destination.name, now: clock.now(), limit: limit + inFlight.count)
+                        for delivery in due where !inFlight.contains(delivery.id) && inFlight.count < limit {
+                            inFlight.insert(delivery.id)
+                            group.addTask {
+                                do {
+                                    try await attempt(delivery)
+                                } catch {
+                                    logger.error("outbox write failed", metadata: ["destination": "\(destination.name)", "error": "\(error)"])
+                                }
+                                return delivery.id
+                            }
+                        }
+                    } catch is CancellationError {
+                        return
+                    } catch {
+                        logger.error("outbox read failed", metadata: ["destination": "\(destination.name)", "error": "\(error)"])
+                    }
+                }
+                if inFlight.isEmpty {
+                    guard await iterator.next() != nil else { return }
+                } else if let finished = try await group.next() {
+                    inFlight.remove(finished)
+                }
             }
-            if worked == 0, await iterator.next() == nil { return }
         }
     }
 

@@ -30,20 +30,24 @@ public struct ForwardingConsumer: EventHandler {
 
     public func handle(_ events: [CaseEvent]) async throws {
         let instance = try await store.instanceID()
-        var added = 0
+        var batch: [NewDelivery] = []
+        var firstMessages: [Int64: Int64] = [:]  // case → its first message, for cases routed in this page
         for event in events {
             switch event.type {
             case .caseOpened, .urgencyChanged:
-                added += try await route(event, instance: instance)
+                batch += try await route(event, instance: instance, firstMessages: &firstMessages)
             case .messageReceived:
-                added += try await comment(event, instance: instance)
+                // The first message is the ticket's description, not a comment.
+                if let messageID = event.data["message_id"].flatMap(Int64.init), firstMessages[event.caseID] == messageID { continue }
+                batch += try await comment(event, instance: instance, pending: batch)
             case .stateChanged:
-                added += try await status(event, instance: instance)
+                batch += try await status(event, instance: instance, pending: batch)
             default:
                 continue
             }
         }
-        if added > 0 { enqueued?.fire() }
+        // One transaction for the page: enqueueing is idempotent per key, so a page offered again adds nothing.
+        if try await store.enqueue(batch, at: clock.now()) > 0 { enqueued?.fire() }
     }
 
     /// The key a case has at every tracker.
@@ -51,59 +55,53 @@ public struct ForwardingConsumer: EventHandler {
 
     /// Opens a ticket at every destination the case's routes name now (again on an urgency change:
     /// a route for urgent cases then applies; destinations already given the case are not asked twice).
-    private func route(_ event: CaseEvent, instance: String) async throws -> Int {
-        guard let detail = try await store.caseDetail(id: event.caseID), let first = detail.messages.first else { return 0 }
+    private func route(_ event: CaseEvent, instance: String, firstMessages: inout [Int64: Int64]) async throws -> [NewDelivery] {
+        guard let detail = try await store.caseDetail(id: event.caseID), let first = detail.messages.first else { return [] }
+        firstMessages[event.caseID] = first.id
         let facts = facts(detail)
-        var added = 0
-        for destination in ForwardingRoute.destinations(for: facts.facts, routes: routes) {
-            let draft = makeDraft(.create, detail, facts: facts, key: Self.key(instance: instance, caseID: event.caseID), detail: nil,
-                                  text: first.message.body, at: event.at)
-            added += try await enqueue(draft, destination: destination)
-        }
-        return added
+        let draft = makeDraft(.create, detail, facts: facts, key: Self.key(instance: instance, caseID: event.caseID), detail: nil,
+                              text: first.message.body, at: event.at)
+        return try ForwardingRoute.destinations(for: facts.facts, routes: routes).map { try delivery(draft, to: $0) }
     }
 
-    private func comment(_ event: CaseEvent, instance: String) async throws -> Int {
-        guard let messageID = event.data["message_id"].flatMap(Int64.init),
+    private func comment(_ event: CaseEvent, instance: String, pending: [NewDelivery]) async throws -> [NewDelivery] {
+        let key = Self.key(instance: instance, caseID: event.caseID)
+        let destinations = try await ticketed(key, pending: pending)
+        guard !destinations.isEmpty, let messageID = event.data["message_id"].flatMap(Int64.init),
               let detail = try await store.caseDetail(id: event.caseID),
               detail.messages.first?.id != messageID,  // the first message is the ticket's description
               let message = detail.messages.first(where: { $0.id == messageID })
-        else { return 0 }
-        let key = Self.key(instance: instance, caseID: event.caseID)
-        var added = 0
-        for destination in try await ticketed(key) {
-            let draft = makeDraft(.comment, detail, facts: facts(detail), key: key, detail: "message-\(messageID)",
-                                  text: message.message.body, at: event.at, author: message.message.sender.displayName)
-            added += try await enqueue(draft, destination: destination)
-        }
-        return added
+        else { return [] }
+        let draft = makeDraft(.comment, detail, facts: facts(detail), key: key, detail: "message-\(messageID)",
+                              text: message.message.body, at: event.at, author: message.message.sender.displayName)
+        return try destinations.map { try delivery(draft, to: $0) }
     }
 
-    private func status(_ event: CaseEvent, instance: String) async throws -> Int {
+    private func status(_ event: CaseEvent, instance: String, pending: [NewDelivery]) async throws -> [NewDelivery] {
         guard let to = event.data["to"], [CaseState.resolved.rawValue, CaseState.closed.rawValue, CaseState.open.rawValue].contains(to),
               let detail = try await store.caseDetail(id: event.caseID)
-        else { return 0 }
+        else { return [] }
         let key = Self.key(instance: instance, caseID: event.caseID)
-        var added = 0
-        for destination in try await ticketed(key) {
-            var draft = makeDraft(.status, detail, facts: facts(detail), key: key, detail: "event-\(event.seq)", text: "", at: event.at)
-            draft.state = to
-            added += try await enqueue(draft, destination: destination)
-        }
-        return added
+        var draft = makeDraft(.status, detail, facts: facts(detail), key: key, detail: "event-\(event.seq)", text: "", at: event.at)
+        draft.state = to
+        return try await ticketed(key, pending: pending).map { try delivery(draft, to: $0) }
     }
 
-    /// The destinations a ticket was (or is being) made at for this case key.
-    private func ticketed(_ key: String) async throws -> [String] {
+    /// The destinations a ticket was (or, in this page, is about to be) made at for this case key.
+    private func ticketed(_ key: String, pending: [NewDelivery]) async throws -> [String] {
         var names: [String] = []
-        for name in destinations where try await store.delivery(destination: name, key: key) != nil { names.append(name) }
+        for name in destinations {
+            if pending.contains(where: { $0.destination == name && $0.key == key }) {
+                names.append(name)
+            } else if try await store.delivery(destination: name, key: key) != nil {
+                names.append(name)
+            }
+        }
         return names
     }
 
-    private func enqueue(_ draft: TicketDraft, destination: String) async throws -> Int {
-        let delivery = try await store.enqueue(destination: destination, key: draft.deliveryKey, caseID: draft.caseID,
-                                               payload: try draft.encoded(), at: clock.now())
-        return delivery.attempts == 0 && delivery.state == .pending ? 1 : 0
+    private func delivery(_ draft: TicketDraft, to destination: String) throws -> NewDelivery {
+        NewDelivery(destination: destination, key: draft.deliveryKey, caseID: draft.caseID, payload: try draft.encoded())
     }
 
     struct Facts {
