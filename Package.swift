@@ -42,6 +42,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // Policy: urgency rules, on-call schedules and escalation plans (pure logic, no I/O).
+        .target(name: "IntakePolicy", dependencies: ["IntakeCore"]),
         // Forwarding: cases to trackers (Jira, Zendesk, GitHub, Linear, webhooks) through the shared outbox.
         .target(
             name: "IntakeForwarding",
@@ -133,6 +135,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        .testTarget(name: "IntakePolicyTests", dependencies: ["IntakePolicy", "IntakeCore"]),
         .testTarget(name: "IntakeCoreTests", dependencies: ["IntakeCore", "IntakeTesting"]),
         .testTarget(name: "IntakeStoreTests", dependencies: ["IntakeStore", "IntakeCore", "IntakeTesting", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(

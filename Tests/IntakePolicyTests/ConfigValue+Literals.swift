@@ -1,12 +1,11 @@
 import IntakeCore
 
 // Config trees written as Swift literals, in the order YAML would give them.
-extension ConfigValue: @retroactive ExpressibleByStringLiteral, @retroactive ExpressibleByIntegerLiteral,
-    @retroactive ExpressibleByBooleanLiteral, @retroactive ExpressibleByArrayLiteral, @retroactive ExpressibleByDictionaryLiteral
-{
+// (Same package as IntakeCore, so not `@retroactive`; test-only, so no other module sees it.)
+// Numbers and booleans are written as strings ("3", "true"), as YAML scalars are: integer literals
+// here would slow type-checking of every arithmetic expression in the tests.
+extension ConfigValue: ExpressibleByStringLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
     public init(stringLiteral value: String) { self = .scalar(value) }
-    public init(integerLiteral value: Int) { self = .scalar(String(value)) }
-    public init(booleanLiteral value: Bool) { self = .scalar(String(value)) }
     public init(arrayLiteral elements: ConfigValue...) { self = .list(elements) }
     public init(dictionaryLiteral elements: (String, ConfigValue)...) { self = .map(elements.map { (key: $0.0, value: $0.1) }) }
 }

@@ -47,6 +47,8 @@ import Testing
         try await stub.scenario(provider: "jira", operation: "createIssue", responses: [["status": 400, "body": #"{"errors":{"project":"project is required"}}"#]])
         let yaml = """
             server: {host: 127.0.0.1}
+            tokens:
+              - {name: sam, role: rep, secret: "${REP_TOKEN}"}
             adapters:
               - {kind: generic, name: api}
             forwarding:

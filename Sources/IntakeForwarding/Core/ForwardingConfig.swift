@@ -97,7 +97,7 @@ public struct ForwardingConfig: Sendable {
         if let kind, !kinds.contains(kind) {
             entry.problem("kind", "unknown destination kind \"\(kind)\" (known: \(kinds.joined(separator: ", ")))")
         }
-        let concurrency = entry.int("max_concurrency", default: 8, range: 1...256)
+        let concurrency = entry.int("max_concurrency", default: 16, range: 1...256)
         let timeout = entry.duration("timeout", default: .seconds(10))
         guard let kind, let name, let make = trackerMaker(kind: kind, entry) else { return nil }
         return Destination(name: name, kind: kind, maxConcurrency: concurrency, timeout: timeout, make: make)
