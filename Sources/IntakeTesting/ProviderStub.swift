@@ -27,9 +27,11 @@ public final class ProviderStub: Sendable {
                              root.appendingPathComponent("Tests/Peers/provider_stub.py").path,
                              "--specs", specs.path, "--port", "0", "--latency-ms", String(latencyMilliseconds)]
         let stdout = Pipe()
-        let stderr = Pipe()
+        // Errors go to a file: an unread pipe could fill and stall the stub.
+        let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("provider-stub-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: errorLog.path, contents: nil)
         process.standardOutput = stdout
-        process.standardError = stderr
+        process.standardError = try FileHandle(forWritingTo: errorLog)
         try process.run()
         let line = await Task.detached { () -> String in
             var bytes: [UInt8] = []
@@ -45,7 +47,8 @@ public final class ProviderStub: Sendable {
         guard line.hasPrefix("LISTENING "), let port = Int(line.dropFirst("LISTENING ".count)) else {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let errors = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
+
             throw PeerUnavailable(description: "the provider stub did not start (pip install -r Tests/Peers/requirements.txt; scripts/setup --test does): \(errors.suffix(2000))")
         }
         return ProviderStub(port: port, process: process)
