@@ -57,11 +57,22 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // Escalation: call-now alerts paged through Twilio, Slack and webhooks, escalated from durable timers.
+        .target(
+            name: "IntakeEscalation",
+            dependencies: [
+                "IntakeCore", "IntakePolicy", "IntakeForwarding",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // Server: configuration, HTTP API, metrics, service wiring.
         .target(
             name: "IntakeServer",
             dependencies: [
-                "IntakeCore", "IntakeStore", "IntakeForwarding", "GenericAdapter", "TwilioAdapter", "SlackAdapter", "TelegramAdapter", "VonageAdapter", "FeedAdapter", "IMAPAdapter",
+                "IntakeCore", "IntakeStore", "IntakeForwarding", "IntakePolicy", "IntakeEscalation", "GenericAdapter", "TwilioAdapter", "SlackAdapter", "TelegramAdapter", "VonageAdapter", "FeedAdapter", "IMAPAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -132,6 +143,13 @@ let package = Package(
             name: "IntakeForwardingTests",
             dependencies: [
                 "IntakeForwarding", "IntakeCore", "IntakeStore", "IntakeTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(
+            name: "IntakeEscalationTests",
+            dependencies: [
+                "IntakeEscalation", "IntakePolicy", "IntakeCore", "IntakeForwarding", "IntakeStore", "IntakeTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

@@ -17,19 +17,7 @@ extension SQLiteCaseStore: DeliveryStore {
 
     public func enqueue(_ items: [NewDelivery], at date: Date) async throws -> Int {
         guard !items.isEmpty else { return 0 }
-        return try await pool.write { db in
-            let at = date.timeIntervalSince1970
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO deliveries(destination, key, case_id, payload, state, attempts, next_attempt_at, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT(destination, key) DO NOTHING
-                """)
-            var added = 0
-            for item in items {
-                try insert.execute(arguments: [item.destination, item.key, item.caseID, item.payload, DeliveryState.pending.rawValue, at, at, at])
-                added += db.changesCount
-            }
-            return added
-        }
+        return try await pool.write { db in try Self.insertDeliveries(db, items, at: date.timeIntervalSince1970) }
     }
 
     public func dueDeliveries(destination: String, now: Date, limit: Int) async throws -> [Delivery] {

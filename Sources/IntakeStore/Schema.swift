@@ -138,6 +138,43 @@ enum Schema {
                 CREATE INDEX deliveries_due ON deliveries(destination, state, next_attempt_at);
                 """)
         }
+        migrator.registerMigration("v4-alerts") { db in
+            try db.execute(sql: """
+                CREATE TABLE alerts (
+                    id INTEGER PRIMARY KEY,
+                    case_id INTEGER NOT NULL REFERENCES cases(id),
+                    team TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    position TEXT NOT NULL,
+                    entered_at DOUBLE PRECISION NOT NULL,
+                    next_due_at DOUBLE PRECISION,
+                    code TEXT NOT NULL,
+                    reasons TEXT NOT NULL,
+                    acknowledged_by TEXT,
+                    acknowledged_via TEXT,
+                    acknowledged_at DOUBLE PRECISION,
+                    outcome TEXT,
+                    created_at DOUBLE PRECISION NOT NULL
+                );
+                CREATE INDEX alerts_due ON alerts(state, next_due_at);
+                CREATE UNIQUE INDEX alerts_one_paging_per_case ON alerts(case_id) WHERE state = 'paging';
+                CREATE INDEX alerts_code ON alerts(code, state);
+                CREATE TABLE alert_attempts (
+                    id INTEGER PRIMARY KEY,
+                    alert_id INTEGER NOT NULL REFERENCES alerts(id),
+                    delivery_id INTEGER NOT NULL,
+                    person TEXT NOT NULL,
+                    method TEXT NOT NULL,
+                    at DOUBLE PRECISION NOT NULL,
+                    result TEXT NOT NULL,
+                    status INTEGER,
+                    provider_id TEXT,
+                    detail TEXT
+                );
+                CREATE INDEX alert_attempts_alert ON alert_attempts(alert_id, id);
+                CREATE INDEX messages_contact_time ON messages(contact_id, received_at);
+                """)
+        }
         return migrator
     }
 }

@@ -29,7 +29,7 @@ public final class ProviderStub: Sendable {
         let stdout = Pipe()
         // Errors go to a file: an unread pipe could fill and stall the stub.
         let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("provider-stub-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
         process.standardOutput = stdout
         process.standardError = try FileHandle(forWritingTo: errorLog)
         try process.run()

@@ -38,6 +38,10 @@ public struct CaseEventType: RawRepresentable, Hashable, Codable, Sendable, Expr
     public static let alertSent: CaseEventType = "alert.sent"
     public static let acknowledged: CaseEventType = "alert.acknowledged"
     public static let escalated: CaseEventType = "alert.escalated"
+    /// A person lowered urgency: the alert stops paging.
+    public static let alertCancelled: CaseEventType = "alert.cancelled"
+    /// The rep recorded how the call went (`reached`, `voicemail`, `no_answer`).
+    public static let callOutcome: CaseEventType = "alert.call_outcome"
     public static let forwarded: CaseEventType = "case.forwarded"
     /// A tracker refused the case's ticket for good: it waits in the dead letters.
     public static let forwardFailed: CaseEventType = "case.forward_failed"

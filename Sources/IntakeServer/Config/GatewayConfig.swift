@@ -1,6 +1,8 @@
 import Foundation
 import IntakeCore
+import IntakeEscalation
 import IntakeForwarding
+import IntakePolicy
 
 /// The whole gateway configuration (`Config/intake.yaml`), validated: see `GatewayConfig.load`.
 public struct GatewayConfig: Sendable {
@@ -44,6 +46,11 @@ public struct GatewayConfig: Sendable {
     public var adapters: [any ChannelAdapter] = []
     /// Where cases are forwarded (trackers, webhooks); empty when the section is absent.
     public var forwarding = ForwardingConfig()
+    /// On-call people, schedules, escalation policies and urgency rules; nil when the section is absent
+    /// (then no case forces a call).
+    public var oncall: OnCallConfig?
+    /// How pages reach people: Twilio (voice, SMS), Slack, webhooks.
+    public var notify = NotifyConfig()
 
     /// Reads and validates a configuration; throws `ConfigErrors` listing every problem by key path.
     public static func load(
@@ -59,15 +66,24 @@ public struct GatewayConfig: Sendable {
         return try parse(yaml: text, environment: environment, registry: registry)
     }
 
-    public static func parse(yaml: String, environment: [String: String], registry: AdapterRegistry = .standard) throws -> GatewayConfig {
+    /// `now` is when schedules are checked for gaps (the next 14 days).
+    public static func parse(yaml: String, environment: [String: String], registry: AdapterRegistry = .standard, now: Date = Date()) throws -> GatewayConfig {
         let sink = ConfigSection.ProblemSink()
         let root = ConfigSection(path: "", value: try YAMLTree.parse(yaml), environment: environment, sink: sink)
-        let config = read(root, registry: registry)
+        let config = read(root, registry: registry, now: now)
         if !sink.all.isEmpty { throw ConfigErrors(problems: sink.all) }
         return config
     }
 
-    private static func read(_ root: ConfigSection, registry: AdapterRegistry) -> GatewayConfig {
+    private static func notifier(for method: ContactMethod) -> String {
+        switch method {
+        case .voice, .sms: "twilio"
+        case .slack: "slack"
+        case .webhook: "webhook"
+        }
+    }
+
+    private static func read(_ root: ConfigSection, registry: AdapterRegistry, now: Date) -> GatewayConfig {
         var config = GatewayConfig()
         config.dataDir = root.string("data_dir", default: config.dataDir)
         if let server = root.section("server") {
@@ -105,6 +121,18 @@ public struct GatewayConfig: Sendable {
         }
         config.adapters = registry.adapters(from: root.sections("adapters"))
         if let forwarding = root.section("forwarding") { config.forwarding = ForwardingConfig.read(forwarding) }
+        if let notify = root.section("notify") { config.notify = NotifyConfig.read(notify) }
+        if let oncall = root.section("oncall") {
+            let parsed = OnCallConfig(config: oncall, now: now)
+            config.oncall = parsed
+            // A method with no notifier configured would fail at 3 a.m.: say so now.
+            let available = config.notify.availableMethods
+            for (index, person) in parsed.people.enumerated() {
+                for method in person.methods where !available.contains(method.rawValue) {
+                    oncall.problem("people[\(index)].methods", "\(person.name) is paged by \(method.rawValue), but notify has no \(Self.notifier(for: method)) section")
+                }
+            }
+        }
         root.finish()
         return config
     }

@@ -191,6 +191,41 @@ public enum API {
         }
     }
 
+    /// A call-now alert: where its escalation stands, who acknowledged, and (in detail) every page attempt.
+    public struct AlertBody: Encodable {
+        public var id: Int64
+        public var caseId: String
+        public var team: String
+        public var state: String
+        public var step: String
+        public var nextDueAt: Date?
+        public var code: String
+        public var reasons: [String]
+        public var acknowledgedBy: String?
+        public var acknowledgedVia: String?
+        public var acknowledgedAt: Date?
+        public var outcome: String?
+        public var createdAt: Date
+        public var attempts: [AlertAttempt]?
+
+        public init(_ alert: Alert, attempts: [AlertAttempt]?) {
+            id = alert.id
+            caseId = CaseReference.format(alert.caseID)
+            team = alert.team
+            state = alert.state.rawValue
+            step = alert.position
+            nextDueAt = alert.nextDueAt
+            code = alert.code
+            reasons = alert.reasons
+            acknowledgedBy = alert.acknowledgedBy
+            acknowledgedVia = alert.acknowledgedVia
+            acknowledgedAt = alert.acknowledgedAt
+            outcome = alert.outcome
+            createdAt = alert.createdAt
+            self.attempts = attempts
+        }
+    }
+
     public struct Page<Item: Encodable>: Encodable {
         public var items: [Item]
         /// Pass as `before` (cases) or `after` (events) for the next page; nil at the end.

@@ -2,6 +2,7 @@ import Foundation
 import AsyncHTTPClient
 import Hummingbird
 import IntakeCore
+import IntakeEscalation
 import IntakeForwarding
 import IntakeStore
 import Logging
@@ -51,12 +52,12 @@ public final class Gateway: Sendable {
     }
 
     /// The HTTP application, with `onServerRunning` told the bound port.
-    public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+    func makeApplication(escalation: Escalation? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let router = Router(context: IntakeRequestContext.self)
         router.add(middleware: ProblemMiddleware(logger: logger))
         router.add(middleware: AuthMiddleware(tokens: tokens, store: store))
         let table = RouteTable(router: router)
-        mount(on: table)
+        mount(on: table, escalation: escalation)
         var configuration = ApplicationConfiguration(address: .hostname(config.server.host, port: config.server.port), serverName: "IntakeGateway")
         configuration.backlog = 1024
         let readiness = self.readiness
@@ -67,7 +68,7 @@ public final class Gateway: Sendable {
     }
 
     /// Every route, mounted on `table` (also used by the OpenAPI test to list them).
-    func mount(on table: RouteTable) {
+    func mount(on table: RouteTable, escalation: Escalation? = nil) {
         let webhooks = config.adapters.compactMap { $0 as? any WebhookAdapter }
             .map { WebhookPipeline(adapter: $0, stream: stream, logger: logger, observer: metrics) }
         WebhookRoutes(pipelines: webhooks, maxBodyBytes: config.server.maxBodyBytes, publicBaseURL: config.server.publicBaseURL, clock: clock)
@@ -76,6 +77,8 @@ public final class Gateway: Sendable {
         EventRoutes(store: store, commits: stream.commits, idlePoll: .seconds(2)).mount(on: table)
         QuarantineRoutes(store: store, retrier: retrier, metrics: metrics).mount(on: table)
         DeliveryRoutes(store: store, clock: clock).mount(on: table)
+        AlertRoutes(store: store, timer: escalation?.timer, oncall: config.oncall, notify: config.notify, publicBaseURL: config.server.publicBaseURL,
+                    clock: clock, maxBodyBytes: config.server.maxBodyBytes).mount(on: table)
         OperationsRoutes(readiness: readiness, health: health, metrics: metrics, store: store, openAPI: Self.openAPIDocument,
                          sources: config.adapters.compactMap { $0 as? any SourceStatusReporting }).mount(on: table)
     }
@@ -89,12 +92,33 @@ public final class Gateway: Sendable {
             return PollingAdapterService(adapter: $0, stream: stream, store: store, health: health, clock: clock, logger: logger)
         }
         for adapter in config.adapters where adapter is any WebhookAdapter { health.report(adapter.name, .healthy) }
-        return [stream] + pollers + consumers(client: client) + [try makeApplication(onServerRunning: onServerRunning)]
+        let escalation = makeEscalation(client: client)
+        let paging: [any Service] = escalation.map { escalation in
+            [EventConsumerService(handler: escalation.engine, store: store, commits: stream.commits, clock: clock, logger: logger),
+             escalation.timer] + escalation.outboxes
+        } ?? []
+        return [stream] + pollers + paging + consumers(client: client)
+            + [try makeApplication(escalation: escalation, onServerRunning: onServerRunning)]
+    }
+
+    /// The call-first services, when an `oncall:` section is configured.
+    func makeEscalation(client: HTTPClient?) -> Escalation? {
+        guard let oncall = config.oncall, let client else { return nil }
+        let base = publicBase
+        return Escalation(oncall: oncall, notify: config.notify, store: store, client: client,
+                          caseLink: { [template = caseLinkTemplate] in template.replacingOccurrences(of: "{ref}", with: $0) },
+                          voiceActionURL: { "\(base)/v1/alerts/\($0)/voice" }, clock: clock, logger: logger)
+    }
+
+    /// The base URL people and providers reach this gateway at.
+    var publicBase: String {
+        let base = config.server.publicBaseURL ?? "http://\(config.server.host):\(config.server.port)"
+        return base.hasSuffix("/") ? String(base.dropLast()) : base
     }
 
     /// The client forwarders and notifiers share (one connection pool per host), when any is configured.
     func makeHTTPClient() -> HTTPClient? {
-        guard !config.forwarding.destinations.isEmpty else { return nil }
+        guard !config.forwarding.destinations.isEmpty || config.oncall != nil else { return nil }
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -103,16 +127,13 @@ public final class Gateway: Sendable {
     /// The readers of the case stream (forwarding) and their outboxes.
     func consumers(client: HTTPClient?) -> [any Service] {
         guard let client, !config.forwarding.destinations.isEmpty else { return [] }
-        let forwarding = Forwarding(config: config.forwarding, store: store, client: client, defaultLink: caseLinkTemplate, clock: clock, logger: logger)
+        let forwarding = Forwarding(config: config.forwarding, store: store, client: client, defaultLink: publicBase + "/v1/cases/{ref}", clock: clock, logger: logger)
         let consumer = EventConsumerService(handler: forwarding.consumer, store: store, commits: stream.commits, clock: clock, logger: logger)
         return [consumer] + forwarding.outboxes
     }
 
     /// Where a case is seen: the public base URL when set, else this listener.
-    var caseLinkTemplate: String {
-        let base = config.server.publicBaseURL ?? "http://\(config.server.host):\(config.server.port)"
-        return (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/v1/cases/{ref}"
-    }
+    var caseLinkTemplate: String { config.forwarding.caseLink ?? publicBase + "/v1/cases/{ref}" }
 
     /// Runs until SIGTERM or SIGINT (graceful: stop intake, drain, exit) or until the task is cancelled.
     public func run(signals: [UnixSignal] = [.sigterm, .sigint], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {

@@ -1,0 +1,56 @@
+import Foundation
+import IntakeCore
+import IntakeForwarding
+
+/// What every notifier does before it sends: reads the stored page and asks the gate whether its alert
+/// still pages. A page that comes due after the alert was acknowledged is recorded as done, unsent.
+enum NotifyPage {
+    /// The recorded outcome of a page the gate held back (the alert was acknowledged meanwhile).
+    static let acknowledged = DeliveryResult.done(remoteID: "not sent: acknowledged")
+
+    /// The page to send, or the result to record without sending anything.
+    static func open(_ delivery: Delivery, gate: any AlertGate) async -> Result<PageMessage, DeliveryResult> {
+        let page: PageMessage
+        do {
+            page = try PageMessage.decode(delivery.payload)
+        } catch {
+            return .failure(.permanent(reason: "the stored page cannot be read: \(error)", status: nil))
+        }
+        do {
+            guard try await gate.isPaging(alertID: page.alertID) else { return .failure(acknowledged) }
+        } catch {
+            // The alert's state is unknown (the store is down): sending could page after an ACK, so wait.
+            return .failure(.retry(reason: "cannot tell whether alert \(page.alertID) still pages: \(error)", status: nil, after: .seconds(1)))
+        }
+        return .success(page)
+    }
+
+    /// The alert's text without a first line that only repeats the title (shown above it anyway).
+    static func textBelowTitle(_ page: PageMessage) -> String {
+        let text = page.text.trimmedWhitespace()
+        guard let newline = text.firstIndex(where: \.isNewline), text[..<newline].trimmedWhitespace() == page.title.trimmedWhitespace() else {
+            return text == page.title.trimmedWhitespace() ? "" : text
+        }
+        return text[newline...].trimmedWhitespace()
+    }
+
+    /// A string field of a JSON answer (`sid`, `ts`).
+    static func field(_ name: String, of answer: TrackerHTTP.Answer) -> String? {
+        (answer.json() as? [String: Any])?[name] as? String
+    }
+
+    /// `text` cut to at most `limit` UTF-16 units (what providers count), ending in `…` when cut.
+    static func clipped(_ text: String, to limit: Int, ellipsis: String = "…") -> String {
+        guard text.utf16.count > limit else { return text }
+        var out = ""
+        var used = 0
+        let budget = limit - ellipsis.utf16.count
+        for character in text {
+            let size = character.utf16.count
+            if used + size > budget { break }
+            out.append(character)
+            used += size
+        }
+        return out.trimmedWhitespace() + ellipsis
+    }
+}

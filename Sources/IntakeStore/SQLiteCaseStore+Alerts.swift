@@ -1,0 +1,182 @@
+import Foundation
+import GRDB
+import IntakeCore
+
+extension SQLiteCaseStore: AlertStore {
+    public func openAlert(caseID: Int64, team: String, code: String, reasons: [String], position: String, nextDueAt: Date?,
+                          pages: @escaping @Sendable (Int64) throws -> [NewDelivery], summary: String, at date: Date) async throws -> Alert? {
+        try await pool.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM alerts WHERE case_id = ? AND state = ?", arguments: [caseID, AlertState.paging.rawValue]) != nil {
+                return nil
+            }
+            let at = date.timeIntervalSince1970
+            try db.execute(sql: """
+                INSERT INTO alerts(case_id, team, state, position, entered_at, next_due_at, code, reasons, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [caseID, team, AlertState.paging.rawValue, position, at, nextDueAt?.timeIntervalSince1970, code,
+                                 reasons.joined(separator: "\n"), at])
+            let id = db.lastInsertedRowID
+            try Self.insertDeliveries(db, try pages(id), at: at)
+            _ = try Self.appendEvent(db, caseID: caseID, type: .alertSent, at: at, actor: "escalation",
+                                     data: ["alert_id": String(id), "team": team, "reasons": reasons.joined(separator: "; "), "paged": summary])
+            return try Self.fetchAlert(db, id: id)
+        }
+    }
+
+    public func dueAlerts(now: Date, limit: Int) async throws -> [Alert] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM alerts WHERE state = ? AND next_due_at <= ? ORDER BY next_due_at, id LIMIT ?",
+                             arguments: [AlertState.paging.rawValue, now.timeIntervalSince1970, limit]).map(Self.alert)
+        }
+    }
+
+    public func nextAlertDue() async throws -> Date? {
+        try await pool.read { db in
+            try Double.fetchOne(db, sql: "SELECT MIN(next_due_at) FROM alerts WHERE state = ?", arguments: [AlertState.paging.rawValue])
+                .map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
+    public func advanceAlert(id: Int64, from: String, to: String, state: AlertState, nextDueAt: Date?, pages: [NewDelivery],
+                             summary: String, at date: Date) async throws -> Bool {
+        try await pool.write { db in
+            let at = date.timeIntervalSince1970
+            try db.execute(sql: "UPDATE alerts SET position = ?, state = ?, entered_at = ?, next_due_at = ? WHERE id = ? AND state = ? AND position = ?",
+                           arguments: [to, state.rawValue, at, nextDueAt?.timeIntervalSince1970, id, AlertState.paging.rawValue, from])
+            guard db.changesCount == 1, let alert = try Self.fetchAlert(db, id: id) else { return false }
+            try Self.insertDeliveries(db, pages, at: at)
+            var data = ["alert_id": String(id), "to": to, "paged": summary]
+            if state == .exhausted { data["exhausted"] = "true" }
+            _ = try Self.appendEvent(db, caseID: alert.caseID, type: .escalated, at: at, actor: "escalation", data: data)
+            return true
+        }
+    }
+
+    public func acknowledge(alertID: Int64, by person: String, via: String, at date: Date) async throws -> Alert {
+        try await pool.write { db in
+            guard let alert = try Self.fetchAlert(db, id: alertID) else { throw StoreError.notFound("alert \(alertID) does not exist") }
+            guard alert.state == .paging else {
+                let who = alert.acknowledgedBy.map { " by \($0)" } ?? ""
+                throw StoreError.conflict("alert \(alertID) is \(alert.state.rawValue)\(who), not paging")
+            }
+            let at = date.timeIntervalSince1970
+            try db.execute(sql: """
+                UPDATE alerts SET state = ?, acknowledged_by = ?, acknowledged_via = ?, acknowledged_at = ?, next_due_at = NULL WHERE id = ?
+                """, arguments: [AlertState.acknowledged.rawValue, person, via, at, alertID])
+            _ = try Self.appendEvent(db, caseID: alert.caseID, type: .acknowledged, at: at, actor: person,
+                                     data: ["alert_id": String(alertID), "via": via])
+            return try Self.fetchAlert(db, id: alertID)!
+        }
+    }
+
+    public func pagingAlert(code: String) async throws -> Alert? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM alerts WHERE code = ? AND state = ? ORDER BY id DESC LIMIT 1",
+                             arguments: [code, AlertState.paging.rawValue]).map(Self.alert)
+        }
+    }
+
+    public func cancelAlerts(caseID: Int64, by person: String, at date: Date) async throws -> Int {
+        try await pool.write { db in
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM alerts WHERE case_id = ? AND state = ?", arguments: [caseID, AlertState.paging.rawValue])
+            for id in ids {
+                try db.execute(sql: "UPDATE alerts SET state = ?, next_due_at = NULL WHERE id = ?", arguments: [AlertState.cancelled.rawValue, id])
+                _ = try Self.appendEvent(db, caseID: caseID, type: .alertCancelled, at: date.timeIntervalSince1970, actor: person,
+                                         data: ["alert_id": String(id)])
+            }
+            return ids.count
+        }
+    }
+
+    public func recordOutcome(alertID: Int64, outcome: String, by person: String, at date: Date) async throws -> Alert {
+        try await pool.write { db in
+            guard let alert = try Self.fetchAlert(db, id: alertID) else { throw StoreError.notFound("alert \(alertID) does not exist") }
+            try db.execute(sql: "UPDATE alerts SET outcome = ? WHERE id = ?", arguments: [outcome, alertID])
+            _ = try Self.appendEvent(db, caseID: alert.caseID, type: .callOutcome, at: date.timeIntervalSince1970, actor: person,
+                                     data: ["alert_id": String(alertID), "outcome": outcome])
+            return try Self.fetchAlert(db, id: alertID)!
+        }
+    }
+
+    public func alert(id: Int64) async throws -> Alert? {
+        try await pool.read { db in try Self.fetchAlert(db, id: id) }
+    }
+
+    public func alerts(state: AlertState?, limit: Int) async throws -> [Alert] {
+        try await pool.read { db in
+            let filter = state == nil ? "" : "WHERE state = ?"
+            var arguments = StatementArguments()
+            if let state { arguments += [state.rawValue] }
+            arguments += [max(1, min(limit, 1000))]
+            return try Row.fetchAll(db, sql: "SELECT * FROM alerts \(filter) ORDER BY id DESC LIMIT ?", arguments: arguments).map(Self.alert)
+        }
+    }
+
+    public func recordAlertAttempt(_ attempt: AlertAttempt) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO alert_attempts(alert_id, delivery_id, person, method, at, result, status, provider_id, detail)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [attempt.alertID, attempt.deliveryID, attempt.person, attempt.method, attempt.at.timeIntervalSince1970,
+                                 attempt.result, attempt.status, attempt.providerID, attempt.detail.map { String($0.prefix(1000)) }])
+        }
+    }
+
+    public func alertAttempts(alertID: Int64) async throws -> [AlertAttempt] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM alert_attempts WHERE alert_id = ? ORDER BY id", arguments: [alertID]).map { row in
+                AlertAttempt(alertID: row["alert_id"], deliveryID: row["delivery_id"], person: row["person"], method: row["method"],
+                             at: Date(timeIntervalSince1970: row["at"]), result: row["result"], status: row["status"],
+                             providerID: row["provider_id"], detail: row["detail"])
+            }
+        }
+    }
+
+    public func escalateIfStepFailed(alertID: Int64, stepKeyPrefix: String, at date: Date) async throws -> Bool {
+        try await pool.write { db in
+            let states = try String.fetchAll(db, sql: "SELECT state FROM deliveries WHERE key >= ? AND key < ?",
+                                             arguments: [stepKeyPrefix, stepKeyPrefix + "\u{10FFFF}"])
+            guard !states.isEmpty, states.allSatisfy({ $0 == DeliveryState.dead.rawValue }) else { return false }
+            try db.execute(sql: "UPDATE alerts SET next_due_at = ? WHERE id = ? AND state = ? AND next_due_at > ?",
+                           arguments: [date.timeIntervalSince1970, alertID, AlertState.paging.rawValue, date.timeIntervalSince1970])
+            return db.changesCount == 1
+        }
+    }
+
+    public func messageCount(contactID: Int64, since: Date) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messages WHERE contact_id = ? AND received_at >= ?",
+                             arguments: [contactID, since.timeIntervalSince1970]) ?? 0
+        }
+    }
+
+    /// Inserts deliveries unless their (destination, key) exists; returns how many were new.
+    @discardableResult
+    static func insertDeliveries(_ db: Database, _ items: [NewDelivery], at: Double) throws -> Int {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO deliveries(destination, key, case_id, payload, state, attempts, next_attempt_at, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT(destination, key) DO NOTHING
+            """)
+        var added = 0
+        for item in items {
+            try insert.execute(arguments: [item.destination, item.key, item.caseID, item.payload, DeliveryState.pending.rawValue, at, at, at])
+            added += db.changesCount
+        }
+        return added
+    }
+
+    static func fetchAlert(_ db: Database, id: Int64) throws -> Alert? {
+        try Row.fetchOne(db, sql: "SELECT * FROM alerts WHERE id = ?", arguments: [id]).map(alert)
+    }
+
+    static func alert(_ row: Row) -> Alert {
+        let reasons: String = row["reasons"]
+        return Alert(
+            id: row["id"], caseID: row["case_id"], team: row["team"], state: AlertState(rawValue: row["state"]) ?? .paging,
+            position: row["position"], enteredAt: Date(timeIntervalSince1970: row["entered_at"]),
+            nextDueAt: (row["next_due_at"] as Double?).map(Date.init(timeIntervalSince1970:)), code: row["code"],
+            reasons: reasons.isEmpty ? [] : reasons.components(separatedBy: "\n"), acknowledgedBy: row["acknowledged_by"],
+            acknowledgedVia: row["acknowledged_via"], acknowledgedAt: (row["acknowledged_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            outcome: row["outcome"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+    }
+}
