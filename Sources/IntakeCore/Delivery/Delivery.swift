@@ -128,3 +128,23 @@ public protocol DeliveryStore: Sendable {
     /// A random id made once per store, so the keys two installations give trackers never collide.
     func instanceID() async throws -> String
 }
+
+/// The JSON a delivery's payload is kept in (sorted keys, ISO 8601 dates), built once when enqueued so a
+/// retry sends the same; shared by the forwarders' drafts and the pages.
+public enum DeliveryPayload {
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    public static func encode(_ value: some Encodable) throws -> Data { try encoder.encode(value) }
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T { try decoder.decode(type, from: data) }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import IntakeCore
 
 /// One page as the outbox keeps it: who is paged, how, where, and the call-now alert they read or
 /// hear. Built once when the escalation step is entered, so a retry sends the same words.
@@ -43,21 +44,8 @@ public struct PageMessage: Codable, Sendable, Equatable {
         self.at = at
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
-
-    public func encoded() throws -> Data { try Self.encoder.encode(self) }
-    public static func decode(_ data: Data) throws -> PageMessage { try decoder.decode(PageMessage.self, from: data) }
+    public func encoded() throws -> Data { try DeliveryPayload.encode(self) }
+    public static func decode(_ data: Data) throws -> PageMessage { try DeliveryPayload.decode(PageMessage.self, from: data) }
 }
 
 /// Answers whether an alert still pages: a page due after an acknowledgement is not sent.

@@ -1,5 +1,6 @@
 import Foundation
 import IntakeCore
+import IntakeForwarding
 
 /// The Twilio account pages are sent from: its SID and auth token, the number texts and calls come
 /// from, and the API's base URL. Prints without its token.
@@ -37,6 +38,16 @@ public struct TwilioAccount: Sendable, CustomStringConvertible, CustomReflectabl
 
     /// The path of one of the account's resources (`Messages.json`, `Calls.json`).
     func path(_ resource: String) -> String { "/2010-04-01/Accounts/\(FormEncoding.escape(accountSID))/\(resource)" }
+
+    /// Creates a Message or Call (`resource`) to the page's phone from this account's number, with the
+    /// resource's own field (`Body`, `Twiml`); the remote id is Twilio's `sid`.
+    func create(_ resource: String, to page: PageMessage, _ field: (String, String), via http: TrackerHTTP) async -> DeliveryResult {
+        let form = [("To", page.address), ("From", from), field]
+        switch await http.send(.POST, path(resource), body: .form(form)) {
+        case .failure(let result): return result
+        case .success(let answer): return http.classify(answer, remoteID: NotifyPage.field("sid", of: answer))
+        }
+    }
 
     public var description: String { "TwilioAccount(\(accountSID), from: \(from), token: <redacted>)" }
     public var customMirror: Mirror { Mirror(self, children: ["accountSID": accountSID, "from": from, "baseURL": baseURL]) }

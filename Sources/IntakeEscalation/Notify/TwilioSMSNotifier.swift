@@ -32,11 +32,7 @@ public struct TwilioSMSNotifier: DeliveryDestination, CustomStringConvertible, C
         case .failure(let result): return result
         case .success(let opened): page = opened
         }
-        let form = [("To", page.address), ("From", account.from), ("Body", Self.body(for: page))]
-        switch await http.send(.POST, account.path("Messages.json"), body: .form(form)) {
-        case .failure(let result): return result
-        case .success(let answer): return http.classify(answer, remoteID: NotifyPage.field("sid", of: answer))
-        }
+        return await account.create("Messages.json", to: page, ("Body", Self.body(for: page)), via: http)
     }
 
     /// The text message: title, up to six lines of the alert, the case link, and the ACK instruction,

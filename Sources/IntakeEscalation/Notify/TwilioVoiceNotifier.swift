@@ -30,11 +30,7 @@ public struct TwilioVoiceNotifier: DeliveryDestination, CustomStringConvertible,
         case .failure(let result): return result
         case .success(let opened): page = opened
         }
-        let form = [("To", page.address), ("From", account.from), ("Twiml", Self.twiml(for: page))]
-        switch await http.send(.POST, account.path("Calls.json"), body: .form(form)) {
-        case .failure(let result): return result
-        case .success(let answer): return http.classify(answer, remoteID: NotifyPage.field("sid", of: answer))
-        }
+        return await account.create("Calls.json", to: page, ("Twiml", Self.twiml(for: page)), via: http)
     }
 
     /// The call: the alert's speech and the ACK prompt inside a one-digit `<Gather>` that posts to the

@@ -74,19 +74,6 @@ public struct TicketDraft: Codable, Sendable, Equatable {
         return lines
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
-
-    public func encoded() throws -> Data { try Self.encoder.encode(self) }
-    public static func decode(_ data: Data) throws -> TicketDraft { try decoder.decode(TicketDraft.self, from: data) }
+    public func encoded() throws -> Data { try DeliveryPayload.encode(self) }
+    public static func decode(_ data: Data) throws -> TicketDraft { try DeliveryPayload.decode(TicketDraft.self, from: data) }
 }
