@@ -149,7 +149,7 @@ let package = Package(
         .testTarget(
             name: "IntakeEscalationTests",
             dependencies: [
-                "IntakeEscalation", "IntakePolicy", "IntakeCore", "IntakeForwarding", "IntakeStore", "IntakeTesting",
+                "IntakeEscalation", "IntakePolicy", "IntakeCore", "IntakeForwarding", "IntakeStore", "IntakeServer", "IntakeTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

@@ -1,0 +1,261 @@
+import Foundation
+import IntakeCore
+import IntakeEscalation
+import IntakeStore
+import IntakeTesting
+import Testing
+
+/// The call-first engine, timer and notifiers together on a test clock, against the providers'
+/// stand-in (which rejects any request Twilio's or Slack's published API description does not allow).
+@Suite(.serialized) struct EscalationEngineTests {
+    static let bob = "+14155550102"
+    static let sue = "+14155550109"
+
+    func with(_ body: (EscalationHarness) async throws -> Void) async throws {
+        let stub = try await ProviderStub.start()
+        defer { stub.stop() }
+        let harness = try EscalationHarness(stub: stub)
+        do {
+            try await body(harness)
+        } catch {
+            try await harness.shutdown()
+            throw error
+        }
+        try await harness.shutdown()
+    }
+
+    @Test func anUrgentComplaintPagesTheOnCallRepByCallSMSAndSlackAtOnceAndSaysWhy() async throws {
+        try await with { h in
+            let caseID = try await h.complaint("m1", body: "This is the third time. I want to cancel my contract.")
+            let alert = try #require(try await h.alerts().first)
+            #expect(alert.caseID == caseID && alert.state == .paging && alert.team == "support")
+            #expect(alert.reasons.contains { $0.contains("cancel") })
+            #expect(alert.nextDueAt == h.clock.now().addingTimeInterval(300))
+
+            // The case says why it is urgent, and who was paged.
+            let events = try #require(try await h.store.caseDetail(id: caseID)).events
+            let urgency = try #require(events.first { $0.type == .urgencyChanged })
+            #expect(urgency.data["urgent"] == "true" && (urgency.data["reasons"] ?? "").contains("keyword"))
+
+            try await h.deliver()
+            let pages = try await h.pages()
+            #expect(pages.allSatisfy { $0.valid }, "\(pages.filter { !$0.valid }.map(\.error))")
+            #expect(Set(pages.map(\.operation)) == ["CreateCall", "CreateMessage", "chat_postMessage"])
+            #expect(pages.count == 3)
+            #expect(pages.filter { $0.operation != "chat_postMessage" }.allSatisfy { $0.to == Self.bob })
+            #expect(pages.first { $0.operation == "chat_postMessage" }?.to == "U0BOB0001")
+            let sms = try #require(pages.first { $0.operation == "CreateMessage" }).text
+            #expect(sms.hasPrefix("Call Dana Reyes now: +14155550177 (C-\(caseID))"))
+            #expect(sms.contains("I want to cancel my contract") && sms.contains("ACK \(alert.code)"))
+            #expect(sms.contains("apologize") && sms.contains("https://intake.example.com/v1/cases/C-\(caseID)"))
+
+            // Every attempt is logged on the alert with the provider's id.
+            let attempts = try await h.store.alertAttempts(alertID: alert.id)
+            #expect(attempts.count == 3 && attempts.allSatisfy { $0.result == "sent" && $0.providerID != nil && $0.person == "bob" })
+        }
+    }
+
+    @Test func aComplaintThatIsNotUrgentPagesNobody() async throws {
+        try await with { h in
+            let caseID = try await h.complaint("m1", body: "The manual has a typo on page 3.")
+            try await h.deliver()
+            #expect(try await h.alerts().isEmpty)
+            #expect(try await h.pages().isEmpty)
+            #expect(try #require(try await h.store.caseDetail(id: caseID)).events.allSatisfy { $0.type != .urgencyChanged })
+        }
+    }
+
+    @Test func nobodyAcknowledgesSoTheSupervisorIsPagedAfterTheTimeoutExactlyOnce() async throws {
+        try await with { h in
+            try await h.complaint("m1", body: "I will file a lawsuit.")
+            try await h.deliver()
+            h.clock.advance(by: .seconds(299))
+            #expect(try await h.tick() == 0)
+            try await h.deliver()
+            #expect(try await h.pages().count == 3)
+
+            h.clock.advance(by: .seconds(1))
+            #expect(try await h.tick() == 1)
+            #expect(try await h.tick() == 0)
+            try await h.deliver()
+            let pages = try await h.pages()
+            let toSue = pages.filter { $0.to == Self.sue }
+            #expect(Set(toSue.map(\.operation)) == ["CreateCall", "CreateMessage"] && toSue.count == 2)
+            #expect(pages.count == 5 && pages.allSatisfy { $0.valid })
+
+            // Sue does not answer either: nobody is left, the alert is exhausted, and nothing more is sent.
+            h.clock.advance(by: .seconds(300))
+            #expect(try await h.tick() == 1)
+            #expect(try await h.alerts().first?.state == .exhausted)
+            h.clock.advance(by: .seconds(3600))
+            #expect(try await h.tick() == 0)
+            try await h.deliver()
+            #expect(try await h.pages().count == 5)
+        }
+    }
+
+    @Test func anAcknowledgementStopsEveryPageNotYetSentAndEveryLaterStep() async throws {
+        try await with { h in
+            try await h.complaint("m1", body: "Refund me or I cancel.")
+            let alert = try #require(try await h.alerts().first)
+            // Acknowledged before the notifiers ran: what was queued is held back, not sent.
+            let acked = try await h.store.acknowledge(alertID: alert.id, by: "bob", via: "api", at: h.clock.now())
+            #expect(acked.state == .acknowledged && acked.acknowledgedBy == "bob")
+            try await h.deliver()
+            #expect(try await h.pages().isEmpty)
+            let attempts = try await h.store.alertAttempts(alertID: alert.id)
+            #expect(attempts.count == 3 && attempts.allSatisfy { $0.result == "skipped" })
+
+            h.clock.advance(by: .seconds(3600))
+            #expect(try await h.tick() == 0)
+            try await h.deliver()
+            #expect(try await h.pages().isEmpty)
+            // A second acknowledgement is a conflict, not a second owner.
+            await #expect(throws: StoreError.self) { try await h.store.acknowledge(alertID: alert.id, by: "ann", via: "api", at: h.clock.now()) }
+        }
+    }
+
+    @Test func anAckRacingTheTimeoutEitherWinsOrStopsTheNextStepsPages() async throws {
+        try await with { h in
+            for round in 0..<10 {
+                try await h.complaint("race-\(round)", body: "Cancel everything.", phone: nil, email: "racer\(round)@example.com", name: "Racer \(round)")
+                try await h.deliver()
+                try await h.stub.reset()
+                let alert = try #require(try await h.alerts().first { $0.state == .paging })
+                h.clock.advance(by: .seconds(300))
+                async let tick = h.tick()
+                async let ack = h.store.acknowledge(alertID: alert.id, by: "bob", via: "api", at: h.clock.now())
+                let (moved, acked) = try await (tick, ack)
+                #expect(acked.state == .acknowledged && moved <= 1)
+                try await h.deliver()
+                let afterAck = try await h.pages()
+                #expect(afterAck.isEmpty, "round \(round): \(afterAck.count) page(s) went out after the ack")
+            }
+        }
+    }
+
+    @Test func anOnCallRepAcknowledgesByReplyingACKWithTheCodeFromTheirPhone() async throws {
+        try await with { h in
+            let caseID = try await h.complaint("m1", body: "Third time asking: refund!")
+            try await h.deliver()
+            let alert = try #require(try await h.alerts().first)
+            // The wrong code acknowledges nothing.
+            let wrong = alert.code == "0000" ? "0001" : "0000"
+            try await h.complaint("sms-1", body: "ACK \(wrong)", channel: .sms, phone: Self.bob, email: nil, name: "Bob")
+            #expect(try await h.store.alert(id: alert.id)?.state == .paging)
+
+            let replyCase = try await h.complaint("sms-2", body: "ack \(alert.code)", channel: .sms, phone: Self.bob, email: nil, name: "Bob")
+            let acked = try #require(try await h.store.alert(id: alert.id))
+            #expect(acked.state == .acknowledged && acked.acknowledgedBy == "bob" && acked.acknowledgedVia == "sms")
+            // The reply is not a complaint: its case is closed and it pages nobody.
+            #expect(replyCase != caseID)
+            #expect(try await h.store.caseDetail(id: replyCase)?.record.state == .closed)
+            #expect(try await h.alerts().count == 1)
+            h.clock.advance(by: .seconds(600))
+            #expect(try await h.tick() == 0)
+        }
+    }
+
+    @Test func aContactFlaggedAbusiveIsNotForcedOnARepAndTheCaseSaysSo() async throws {
+        try await with { h in
+            let first = try await h.complaint("m1", body: "Hello, my order is late.")
+            let detail = try #require(try await h.store.caseDetail(id: first))
+            _ = try await h.store.setAbusive(contactID: detail.contact.id, true)
+            let second = try await h.complaint("m2", body: "Refund me now or I sue, you idiots. Lawsuit.")
+            try await h.deliver()
+            #expect(try await h.alerts().isEmpty)
+            #expect(try await h.pages().isEmpty)
+            let events = try #require(try await h.store.caseDetail(id: second)).events
+            let urgency = try #require(events.last { $0.type == .urgencyChanged })
+            #expect(urgency.data["urgent"] == "false" && (urgency.data["reasons"] ?? "").contains("abusive"))
+        }
+    }
+
+    @Test func whenEveryPageOfAStepFailsTheNextStepIsPagedAtOnceNotAfterTheTimeout() async throws {
+        try await with { h in
+            // Twilio refuses both of bob's pages and Slack has no such user: the step failed for good.
+            try await h.stub.scenario(provider: "twilio", operation: "CreateCall", responses: [["status": 400, "body": #"{"code":21211,"message":"Invalid 'To' Phone Number"}"#]])
+            try await h.stub.scenario(provider: "twilio", operation: "CreateMessage", responses: [["status": 400, "body": #"{"code":21211,"message":"Invalid 'To' Phone Number"}"#]])
+            try await h.stub.scenario(provider: "slack", operation: "chat_postMessage", responses: [["status": 200, "body": #"{"ok":false,"error":"channel_not_found"}"#]])
+            try await h.complaint("m1", body: "Cancel my account today.")
+            try await h.deliver()
+            let alert = try #require(try await h.alerts().first)
+            let failed = try await h.store.alertAttempts(alertID: alert.id)
+            #expect(failed.count == 3 && failed.allSatisfy { $0.result == "failed" }, "\(failed.map { "\($0.method) \($0.result) \($0.detail ?? "")" })")
+
+            // No time passes, yet the timer moves it on: sue is paged now.
+            #expect(try await h.tick() == 1)
+            try await h.deliver()
+            let toSue = try await h.pages().filter { $0.to == Self.sue }
+            #expect(toSue.count == 2 && toSue.allSatisfy { $0.valid })
+        }
+    }
+
+    @Test func aPersonRaisesUrgencyByHandAndLowersItAgain() async throws {
+        try await with { h in
+            let caseID = try await h.complaint("m1", body: "The fridge is warm.")
+            #expect(try await h.alerts().isEmpty)
+            _ = try await h.store.appendEvent(caseID: caseID, type: .urgencyChanged, actor: "sam", at: h.clock.now(),
+                                              data: ["urgent": "true", "reasons": "food spoiling (by sam)", "source": "manual"])
+            try await h.drain()
+            let alert = try #require(try await h.alerts().first)
+            #expect(alert.reasons == ["food spoiling (by sam)"] && alert.state == .paging)
+
+            // Lowered before the notifiers ran: the alert is cancelled and nothing goes out.
+            _ = try await h.store.appendEvent(caseID: caseID, type: .urgencyChanged, actor: "sam", at: h.clock.now(),
+                                              data: ["urgent": "false", "reasons": "customer called back (by sam)", "source": "manual"])
+            try await h.drain()
+            try await h.deliver()
+            #expect(try await h.store.alert(id: alert.id)?.state != .paging)
+            #expect(try await h.pages().isEmpty)
+            // The person's verdict wins over the rules: a later message with a keyword pages nobody.
+            #expect(try await h.complaint("m2", body: "Actually, cancel the order.", thread: "m1") == caseID)
+            #expect(try await h.alerts().count == 1)
+            try await h.deliver()
+            #expect(try await h.pages().isEmpty)
+        }
+    }
+
+    @Test func anEmailComplaintWithNoPhoneSaysSoAndWhereToReply() async throws {
+        try await with { h in
+            try await h.complaint("m1", body: "Third refund request. Nobody answers.", phone: nil, email: "kim@example.org", name: "Kim Lee")
+            try await h.deliver()
+            let sms = try #require(try await h.pages().first { $0.operation == "CreateMessage" }).text
+            #expect(sms.contains("no phone on file for Kim Lee") && sms.contains("reply by email to kim@example.org"))
+        }
+    }
+
+    @Test func aPublicMentionIsUrgentWhateverItSays() async throws {
+        try await with { h in
+            try await h.complaint("m1", body: "Waiting two weeks for @acme to ship my order.", channel: .social, phone: nil, email: nil, name: "@kim", isPublic: true)
+            let alert = try #require(try await h.alerts().first)
+            #expect(alert.reasons.contains { $0.contains("public") })
+        }
+    }
+
+    @Test func aRestartBetweenAPageAndItsTimeoutStillEscalatesOnTimeExactlyOnce() async throws {
+        let stub = try await ProviderStub.start()
+        defer { stub.stop() }
+        let first = try EscalationHarness(stub: stub)
+        try await first.complaint("m1", body: "I want to cancel.")
+        try await first.deliver()
+        try await first.shutdown()  // the process goes away between the page and its timeout
+
+        // Two instances come up over the same database after the timeout; both tick at once.
+        let clock = TestClock(now: EscalationHarness.start.addingTimeInterval(301))
+        let second = try EscalationHarness(stub: stub, store: first.store, clock: clock)
+        let third = try EscalationHarness(stub: stub, store: first.store, clock: clock)
+        async let a = second.tick()
+        async let b = third.tick()
+        let moved = try await a + b
+        #expect(moved == 1)
+        try await second.deliver()
+        try await third.deliver()
+        let toSue = try await second.pages().filter { $0.to == Self.sue }
+        #expect(toSue.count == 2)
+        let keys = try await first.store.deliveries(state: nil, limit: 100).map(\.key)
+        #expect(keys.count == Set(keys).count && keys.count == 5)
+        try await second.shutdown()
+        try await third.shutdown()
+    }
+}
