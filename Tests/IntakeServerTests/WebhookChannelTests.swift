@@ -26,7 +26,7 @@ import Testing
     }
 
     /// The X-Twilio-Signature twilio-python computes for a form post to `url`.
-    static func twilioSignature(url: String, params: [(String, String)]) throws -> String {
+    static func twilioSignature(url: String, params: [(String, String)], token: String = twilioToken) throws -> String {
         let script = """
             import json, sys
             from twilio.request_validator import RequestValidator
@@ -35,7 +35,7 @@ import Testing
             """
         let object = Dictionary(params, uniquingKeysWith: { first, _ in first })
         let json = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
-        return String(decoding: try TestPeers.python(script, arguments: [url, json, twilioToken], modules: "twilio"), as: UTF8.self)
+        return String(decoding: try TestPeers.python(script, arguments: [url, json, token], modules: "twilio"), as: UTF8.self)
     }
 
     /// The X-Slack-Signature slack-sdk computes for `body` at `timestamp`.
