@@ -20,13 +20,14 @@ import Testing
         throw TestFailure("the intake executable is not built next to \(dir.path); run swift build first")
     }
 
-    static func launch(dataDir: String, port: Int) throws -> Process {
+    static func launch(dataDir: String, port: Int, yaml: String = "adapters: [{kind: generic, name: api}]\n",
+                       environment: [String: String] = [:]) throws -> Process {
         let config = dataDir + "/intake.yaml"
-        try "adapters: [{kind: generic, name: api}]\nlog: {level: warning}\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try (yaml + "\nlog: {level: warning}\n").write(toFile: config, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try intakeBinary())
         process.arguments = ["serve", "--config", config, "--data-dir", dataDir, "--port", String(port)]
-        process.environment = ["INTAKE_ADMIN_TOKEN": token, "PATH": "/usr/bin:/bin"]
+        process.environment = environment.merging(["INTAKE_ADMIN_TOKEN": token, "PATH": "/usr/bin:/bin"]) { $1 }
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         return process
