@@ -233,6 +233,40 @@ import Testing
         }
     }
 
+    @Test func noAnswerRemindsTheRepToCallAgainLaterUnlessTheCustomerWasReachedMeanwhile() async throws {
+        try await with { h in
+            let caseID = try await h.complaint("m1", body: "Cancel now, the heating is off.")
+            try await h.deliver()
+            let alert = try #require(try await h.alerts().first)
+            _ = try await h.store.acknowledge(alertID: alert.id, by: "bob", via: "sms", at: h.clock.now())
+            try await h.stub.reset()
+
+            let noAnswer = try await h.store.recordOutcome(alertID: alert.id, outcome: "no_answer", by: "bob", at: h.clock.now())
+            let due = try await h.escalation.retry.schedule(alert: noAnswer, outcome: "no_answer", person: "bob", at: h.clock.now())
+            #expect(due == h.clock.now().addingTimeInterval(900))
+            try await h.deliver()
+            #expect(try await h.pages().isEmpty, "reminded before the retry delay")
+            h.clock.advance(by: .seconds(900))
+            try await h.deliver()
+            // A text and a Slack message, not another call; it says who to call and on which number.
+            let reminders = try await h.pages()
+            #expect(reminders.map(\.operation).sorted() == ["CreateMessage", "chat_postMessage"] && reminders.allSatisfy { $0.valid })
+            let sms = try #require(reminders.first { $0.operation == "CreateMessage" })
+            #expect(sms.to == Self.bob && sms.text.hasPrefix("Call again now (C-\(caseID)): your call at 08:00 UTC was not answered."))
+            #expect(sms.text.contains("+14155550177") && !sms.text.contains("ACK \(alert.code)"))
+
+            // Voicemail schedules another; reaching the customer before it is due cancels it.
+            try await h.stub.reset()
+            let voicemail = try await h.store.recordOutcome(alertID: alert.id, outcome: "voicemail", by: "bob", at: h.clock.now())
+            #expect(try await h.escalation.retry.schedule(alert: voicemail, outcome: "voicemail", person: "bob", at: h.clock.now()) != nil)
+            _ = try await h.store.recordOutcome(alertID: alert.id, outcome: "reached", by: "bob", at: h.clock.now())
+            h.clock.advance(by: .seconds(900))
+            try await h.deliver()
+            #expect(try await h.pages().isEmpty)
+            #expect(try await h.escalation.retry.schedule(alert: voicemail, outcome: "reached", person: "bob", at: h.clock.now()) == nil)
+        }
+    }
+
     @Test func aRestartBetweenAPageAndItsTimeoutStillEscalatesOnTimeExactlyOnce() async throws {
         let stub = try await ProviderStub.start()
         defer { stub.stop() }

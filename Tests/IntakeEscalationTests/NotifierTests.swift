@@ -24,7 +24,7 @@ import FoundationXML
     /// An alert gate with a fixed answer.
     struct FixedGate: AlertGate {
         var paging: Bool
-        func isPaging(alertID: Int64) async throws -> Bool { paging }
+        func allows(_ page: PageMessage) async throws -> Bool { paging }
     }
 
     /// A page with the characters that break SMS, XML and mrkdwn: `&`, `<`, `>`, quotes and typographic punctuation.
@@ -227,7 +227,7 @@ import FoundationXML
     @Test func aGateThatCannotAnswerDefersThePage() async throws {
         struct BrokenGate: AlertGate {
             struct Down: Error {}
-            func isPaging(alertID: Int64) async throws -> Bool { throw Down() }
+            func allows(_ page: PageMessage) async throws -> Bool { throw Down() }
         }
         try await with { stub, client in
             let notifier = TwilioSMSNotifier(account: TwilioAccount(accountSID: Self.accountSID, authToken: Self.authToken, from: Self.from,

@@ -13,7 +13,7 @@ struct NotifyConfigTests {
     ]
 
     struct Gate: AlertGate {
-        func isPaging(alertID: Int64) async throws -> Bool { true }
+        func allows(_ page: PageMessage) async throws -> Bool { true }
     }
 
     static func map(_ pairs: KeyValuePairs<String, ConfigValue>) -> ConfigValue { .map(pairs.map { (key: $0.key, value: $0.value) }) }

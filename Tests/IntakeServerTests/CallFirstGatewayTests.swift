@@ -142,6 +142,11 @@ import Testing
             let acked = json(try await gw.request(.GET, "/v1/alerts/\(id)").body)
             #expect(acked["acknowledged_by"] as? String == "bob" && acked["acknowledged_via"] as? String == "voice")
 
+            // bob got no answer: the call-again reminder is scheduled for him (15 min by default).
+            let outcome = try await gw.request(.POST, "/v1/alerts/\(id)/outcome", json: #"{"outcome":"no_answer"}"#, token: "rep-token-0123456789")
+            #expect(outcome.status == 200 && json(outcome.body)["retry_at"] is String, "\(outcome.body)")
+            #expect(try await gw.request(.POST, "/v1/alerts/\(id)/outcome", json: #"{"outcome":"maybe"}"#).status == 422)
+
             try await Task.sleep(for: .seconds(3))
             #expect(try await pages(stub).allSatisfy { $0.to != Self.sue }, "the supervisor was paged after the ack")
         }

@@ -26,9 +26,12 @@ public struct PageMessage: Codable, Sendable, Equatable {
     /// `step 1 of 2, round 1` or `fallback`.
     public var step: String
     public var at: Date
+    /// Set on a "call again" reminder: the call outcome it follows (`no_answer`, `voicemail`). It is
+    /// sent only while the alert is acknowledged with that outcome; an escalation page has none.
+    public var reminderFor: String?
 
     public init(alertID: Int64, code: String, caseReference: String, person: String, method: String, address: String, title: String,
-                text: String, speech: String, voiceActionURL: String, caseLink: String, step: String, at: Date) {
+                text: String, speech: String, voiceActionURL: String, caseLink: String, step: String, at: Date, reminderFor: String? = nil) {
         self.alertID = alertID
         self.code = code
         self.caseReference = caseReference
@@ -42,13 +45,15 @@ public struct PageMessage: Codable, Sendable, Equatable {
         self.caseLink = caseLink
         self.step = step
         self.at = at
+        self.reminderFor = reminderFor
     }
 
     public func encoded() throws -> Data { try DeliveryPayload.encode(self) }
     public static func decode(_ data: Data) throws -> PageMessage { try DeliveryPayload.decode(PageMessage.self, from: data) }
 }
 
-/// Answers whether an alert still pages: a page due after an acknowledgement is not sent.
+/// Answers whether a page may still go out: an escalation page only while its alert pages (nothing
+/// after an acknowledgement), a call-again reminder only while its outcome still stands.
 public protocol AlertGate: Sendable {
-    func isPaging(alertID: Int64) async throws -> Bool
+    func allows(_ page: PageMessage) async throws -> Bool
 }

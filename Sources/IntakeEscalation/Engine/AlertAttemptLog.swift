@@ -43,9 +43,14 @@ public struct AlertAttemptLog: DeliveryObserver {
     }
 }
 
-/// The store as the notifiers' gate: a page is sent only while its alert pages.
+/// The store as the notifiers' gate: a page is sent only while its alert pages, a call-again
+/// reminder only while the alert is acknowledged with the outcome that asked for it.
 public struct StoreAlertGate: AlertGate {
     let store: any AlertStore
     public init(store: any AlertStore) { self.store = store }
-    public func isPaging(alertID: Int64) async throws -> Bool { try await store.alert(id: alertID)?.state == .paging }
+    public func allows(_ page: PageMessage) async throws -> Bool {
+        guard let alert = try await store.alert(id: page.alertID) else { return false }
+        if let outcome = page.reminderFor { return alert.state == .acknowledged && alert.outcome == outcome }
+        return alert.state == .paging
+    }
 }

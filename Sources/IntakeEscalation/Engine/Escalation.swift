@@ -17,6 +17,8 @@ public struct Escalation: Sendable {
     public let engine: EscalationEngine
     public let timer: EscalationTimer
     public let outboxes: [OutboxService]
+    /// Reminds a rep to call again after no answer or voicemail.
+    public let retry: CallRetry
 
     public init(oncall: OnCallConfig, notify: NotifyConfig, store: any EscalationEngine.Store, client: HTTPClient,
                 caseLink: @escaping @Sendable (String) -> String, voiceActionURL: @escaping @Sendable (Int64) -> String,
@@ -26,6 +28,7 @@ public struct Escalation: Sendable {
         let pages = PageBuilder(methods: notify.availableMethods, caseLink: caseLink, voiceActionURL: voiceActionURL)
         engine = EscalationEngine(store: store, oncall: oncall, pages: pages, clock: clock, logger: logger, enqueued: enqueued)
         timer = EscalationTimer(store: store, oncall: oncall, pages: pages, clock: clock, logger: logger, enqueued: enqueued, wakeups: timerWake)
+        retry = CallRetry(store: store, oncall: oncall, pages: pages)
         let log = AlertAttemptLog(store: store, logger: logger, timer: timerWake)
         outboxes = notify.destinations(client: client, clock: clock, gate: StoreAlertGate(store: store)).map {
             OutboxService(destination: $0, store: store, clock: clock, logger: logger, baseBackoff: .seconds(1), maxBackoff: .seconds(30),

@@ -7,6 +7,8 @@ import IntakeForwarding
 enum NotifyPage {
     /// The recorded outcome of a page the gate held back (the alert was acknowledged meanwhile).
     static let acknowledged = DeliveryResult.done(remoteID: "not sent: acknowledged")
+    /// The recorded outcome of a call-again reminder whose outcome changed meanwhile (the customer was reached).
+    static let overtaken = DeliveryResult.done(remoteID: "not sent: the call outcome changed")
 
     /// The page to send, or the result to record without sending anything.
     static func open(_ delivery: Delivery, gate: any AlertGate) async -> Result<PageMessage, DeliveryResult> {
@@ -17,7 +19,7 @@ enum NotifyPage {
             return .failure(.permanent(reason: "the stored page cannot be read: \(error)", status: nil))
         }
         do {
-            guard try await gate.isPaging(alertID: page.alertID) else { return .failure(acknowledged) }
+            guard try await gate.allows(page) else { return .failure(page.reminderFor == nil ? acknowledged : overtaken) }
         } catch {
             // The alert's state is unknown (the store is down): sending could page after an ACK, so wait.
             return .failure(.retry(reason: "cannot tell whether alert \(page.alertID) still pages: \(error)", status: nil, after: .seconds(1)))

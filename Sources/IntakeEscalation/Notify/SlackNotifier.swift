@@ -60,15 +60,18 @@ public struct SlackNotifier: DeliveryDestination, CustomStringConvertible, Custo
         return .retry(reason: "Slack: \(error)", status: answer.status, after: after)
     }
 
-    /// The message's blocks: the alert (bold title, then its text, at most 3000 characters) and the two buttons.
+    /// The message's blocks: the alert (bold title, then its text, at most 3000 characters) and the two
+    /// buttons, which a call-again reminder (already acknowledged) goes without.
     public static func blocks(for page: PageMessage) -> [[String: Any]] {
         let value = "\(page.alertID):\(page.code)"
         // A section's text holds at most 3000 characters: cut the alert before escaping, so no entity is cut.
         let title = "*\(mrkdwnEscaped(page.title))*\n"
         let body = mrkdwnEscaped(NotifyPage.clipped(NotifyPage.textBelowTitle(page), to: max(0, sectionLimit - title.utf16.count)))
         let text = NotifyPage.clipped(title + body, to: sectionLimit)
+        let section: [String: Any] = ["type": "section", "text": ["type": "mrkdwn", "text": text]]
+        guard page.reminderFor == nil else { return [section] }
         return [
-            ["type": "section", "text": ["type": "mrkdwn", "text": text]],
+            section,
             ["type": "actions", "block_id": "intake_page_\(page.alertID)", "elements": [
                 ["type": "button", "action_id": acknowledgeAction, "text": ["type": "plain_text", "text": "Acknowledge"], "value": value, "style": "primary"],
                 ["type": "button", "action_id": escalateAction, "text": ["type": "plain_text", "text": "Escalate"], "value": value, "style": "danger"],

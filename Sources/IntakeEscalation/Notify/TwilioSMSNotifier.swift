@@ -38,7 +38,8 @@ public struct TwilioSMSNotifier: DeliveryDestination, CustomStringConvertible, C
     /// The text message: title, up to six lines of the alert, the case link, and the ACK instruction,
     /// which is always kept whole; typographic punctuation folded to ASCII; at most 1600 characters.
     public static func body(for page: PageMessage) -> String {
-        let ack = "Reply ACK \(page.code) to acknowledge."
+        // A call-again reminder follows an acknowledgement: there is nothing left to acknowledge.
+        let ack = page.reminderFor == nil ? "Reply ACK \(page.code) to acknowledge." : ""
         let title = ascii(page.title).trimmedWhitespace()
         var lines = title.isEmpty ? [] : [title]
         let textLines = ascii(page.text).split(whereSeparator: \.isNewline).map { $0.trimmedWhitespace() }
@@ -47,7 +48,7 @@ public struct TwilioSMSNotifier: DeliveryDestination, CustomStringConvertible, C
         }
         if !page.caseLink.isEmpty, !lines.contains(where: { $0.contains(page.caseLink) }) { lines.append(page.caseLink) }
         let head = NotifyPage.clipped(lines.joined(separator: "\n"), to: maxBodyLength - ack.utf16.count - 1, ellipsis: "...")
-        return head.isEmpty ? ack : head + "\n" + ack
+        return head.isEmpty || ack.isEmpty ? head + ack : head + "\n" + ack
     }
 
     /// `text` with typographic punctuation as ASCII (one GSM-7 segment holds 160 of those, against 70

@@ -15,6 +15,10 @@ public struct OnCallConfig: Sendable {
     /// The team a case without one is escalated to.
     public var defaultTeam: String
     public var urgency: UrgencyRules
+    /// After a call outcome of no answer or voicemail, when the rep is reminded to call again (`call_retry`, 15m by default).
+    public var callRetry: Duration = OnCallConfig.defaultCallRetry
+
+    public static let defaultCallRetry: Duration = .seconds(15 * 60)
 
     /// How far ahead schedules are checked for gaps.
     public static let defaultGapHorizon: Duration = .seconds(14 * 86_400)
@@ -51,8 +55,11 @@ public struct OnCallConfig: Sendable {
             config.problem("default_team", "unknown team \"\(defaultTeam)\"")
         }
         let urgency = config.section("urgency").map(UrgencyRules.init(config:)) ?? UrgencyRules()
+        let callRetry = config.duration("call_retry", default: Self.defaultCallRetry)
+        if callRetry <= .zero { config.problem("call_retry", "must be longer than zero") }
         config.finish()
         self.init(people: people, schedules: schedules, teams: teams, defaultTeam: defaultTeam, urgency: urgency)
+        self.callRetry = callRetry
     }
 
     /// Reads an `oncall:` tree on its own; throws `ConfigErrors` listing every problem.

@@ -14,6 +14,7 @@ import TwilioAdapter
 struct AlertRoutes {
     let store: any AlertStore & CaseStore
     let timer: EscalationTimer?
+    let retry: CallRetry?
     let oncall: OnCallConfig?
     let notify: NotifyConfig
     let publicBaseURL: String?
@@ -59,12 +60,14 @@ struct AlertRoutes {
             }
             let alert = try await alert(context)
             let updated = try await store.recordOutcome(alertID: alert.id, outcome: body.outcome, by: principal.name, at: clock.now())
-            // Not reached: offer the people to reach instead (foreman, supervisor, technician).
+            // Not reached: offer the people to reach instead (foreman, supervisor, technician), and remind to call again.
             var alternates: [AlternateContact] = []
+            var retryAt: Date?
             if body.outcome != "reached", let detail = try await store.caseDetail(id: alert.caseID) {
                 alternates = detail.contact.alternates
+                retryAt = try await retry?.schedule(alert: updated, outcome: body.outcome, person: principal.name, at: clock.now())
             }
-            return try .json(OutcomeAnswer(alert: API.AlertBody(updated, attempts: nil), alternates: alternates))
+            return try .json(OutcomeAnswer(alert: API.AlertBody(updated, attempts: nil), alternates: alternates, retryAt: retryAt))
         }
         table.on("/v1/cases/{id}/urgency", method: .post) { request, context in
             let principal = try context.require(.rep)
@@ -176,5 +179,7 @@ struct AlertRoutes {
     struct OutcomeAnswer: Encodable {
         var alert: API.AlertBody
         var alternates: [AlternateContact]
+        /// When the rep is reminded to call again (no answer or voicemail); absent when nobody can be reminded.
+        var retryAt: Date?
     }
 }

@@ -77,7 +77,7 @@ public final class Gateway: Sendable {
         EventRoutes(store: store, commits: stream.commits, idlePoll: .seconds(2)).mount(on: table)
         QuarantineRoutes(store: store, retrier: retrier, metrics: metrics).mount(on: table)
         DeliveryRoutes(store: store, clock: clock).mount(on: table)
-        AlertRoutes(store: store, timer: escalation?.timer, oncall: config.oncall, notify: config.notify, publicBaseURL: config.server.publicBaseURL,
+        AlertRoutes(store: store, timer: escalation?.timer, retry: escalation?.retry, oncall: config.oncall, notify: config.notify, publicBaseURL: config.server.publicBaseURL,
                     clock: clock, maxBodyBytes: config.server.maxBodyBytes).mount(on: table)
         OperationsRoutes(readiness: readiness, health: health, metrics: metrics, store: store, openAPI: Self.openAPIDocument,
                          sources: config.adapters.compactMap { $0 as? any SourceStatusReporting }).mount(on: table)
