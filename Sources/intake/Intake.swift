@@ -6,7 +6,7 @@ struct Intake: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "intake",
         abstract: "IntakeGateway: one case stream for complaints from email, SMS, social mentions and chat.",
-        subcommands: [Serve.self, CheckConfig.self, Cases.self, QuarantineCommand.self, Tokens.self, Deliveries.self, BenchNoop.self, BenchStore.self, BenchForward.self]
+        subcommands: [Serve.self, CheckConfig.self, Cases.self, QuarantineCommand.self, Tokens.self, Deliveries.self, BenchNoop.self, BenchStore.self, BenchForward.self, BenchPage.self]
     )
 }
 
