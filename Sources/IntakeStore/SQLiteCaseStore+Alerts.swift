@@ -3,36 +3,58 @@ import GRDB
 import IntakeCore
 
 extension SQLiteCaseStore: AlertStore {
-    public func openAlert(caseID: Int64, team: String, code: String, reasons: [String], position: String, nextDueAt: Date?,
-                          pages: @escaping @Sendable (Int64) throws -> [NewDelivery], summary: String, at date: Date) async throws -> Alert? {
-        try await pool.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM alerts WHERE case_id = ? AND state = ?", arguments: [caseID, AlertState.paging.rawValue]) != nil {
-                return nil
-            }
+    public func recordUrgency(_ decisions: [UrgencyDecision], actor: String, at date: Date) async throws -> [Alert?] {
+        guard !decisions.isEmpty else { return [] }
+        return try await pool.write { db in
             let at = date.timeIntervalSince1970
-            try db.execute(sql: """
+            let paging = try db.cachedStatement(sql: "SELECT 1 FROM alerts WHERE case_id = ? AND state = ?")
+            let codeInUse = try db.cachedStatement(sql: "SELECT 1 FROM alerts WHERE code = ? AND state = ?")
+            let insert = try db.cachedStatement(sql: """
                 INSERT INTO alerts(case_id, team, state, position, entered_at, next_due_at, code, reasons, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [caseID, team, AlertState.paging.rawValue, position, at, nextDueAt?.timeIntervalSince1970, code,
-                                 reasons.joined(separator: "\n"), at])
-            let id = db.lastInsertedRowID
-            try Self.insertDeliveries(db, try pages(id), at: at)
-            _ = try Self.appendEvent(db, caseID: caseID, type: .alertSent, at: at, actor: "escalation",
-                                     data: ["alert_id": String(id), "team": team, "reasons": reasons.joined(separator: "; "), "paged": summary])
-            return try Self.fetchAlert(db, id: id)
+                """)
+            var opened: [Alert?] = []
+            for decision in decisions {
+                if let data = decision.event {
+                    _ = try Self.appendEvent(db, caseID: decision.caseID, type: .urgencyChanged, at: at, actor: actor, data: data)
+                }
+                guard let opening = decision.alert,
+                      try Bool.fetchOne(paging, arguments: [decision.caseID, AlertState.paging.rawValue]) == nil
+                else {
+                    opened.append(nil)
+                    continue
+                }
+                // Four digits while few alerts page; six once four-digit codes get crowded (thousands paging).
+                var code = ""
+                for attempt in 0..<200 {
+                    code = attempt < 50 ? String(format: "%04d", Int.random(in: 0...9999)) : String(format: "%06d", Int.random(in: 0...999_999))
+                    if try Bool.fetchOne(codeInUse, arguments: [code, AlertState.paging.rawValue]) == nil { break }
+                    code = ""
+                }
+                guard !code.isEmpty else { throw StoreError.conflict("every acknowledgement code is taken by a paging alert") }
+                try insert.execute(arguments: [decision.caseID, opening.team, AlertState.paging.rawValue, opening.position, at,
+                                               opening.nextDueAt?.timeIntervalSince1970, code, opening.reasons.joined(separator: "\n"), at])
+                let id = db.lastInsertedRowID
+                try Self.insertDeliveries(db, try opening.pages(id, code), at: at)
+                _ = try Self.appendEvent(db, caseID: decision.caseID, type: .alertSent, at: at, actor: "escalation",
+                                         data: ["alert_id": String(id), "team": opening.team, "reasons": opening.reasons.joined(separator: "; "),
+                                                "paged": opening.summary])
+                opened.append(try Self.fetchAlert(db, id: id))
+            }
+            return opened
         }
     }
 
     public func dueAlerts(now: Date, limit: Int) async throws -> [Alert] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM alerts WHERE state = ? AND next_due_at <= ? ORDER BY next_due_at, id LIMIT ?",
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM alerts WHERE state = ? AND next_due_at <= ? ORDER BY next_due_at, id LIMIT ?"),
                              arguments: [AlertState.paging.rawValue, now.timeIntervalSince1970, limit]).map(Self.alert)
         }
     }
 
     public func nextAlertDue() async throws -> Date? {
         try await pool.read { db in
-            try Double.fetchOne(db, sql: "SELECT MIN(next_due_at) FROM alerts WHERE state = ?", arguments: [AlertState.paging.rawValue])
+            try Double.fetchOne(db.cachedStatement(sql: "SELECT MIN(next_due_at) FROM alerts WHERE state = ?"), arguments: [AlertState.paging.rawValue])
                 .map(Date.init(timeIntervalSince1970:))
         }
     }
@@ -71,14 +93,14 @@ extension SQLiteCaseStore: AlertStore {
 
     public func pagingAlert(code: String) async throws -> Alert? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM alerts WHERE code = ? AND state = ? ORDER BY id DESC LIMIT 1",
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM alerts WHERE code = ? AND state = ? ORDER BY id DESC LIMIT 1"),
                              arguments: [code, AlertState.paging.rawValue]).map(Self.alert)
         }
     }
 
     public func cancelAlerts(caseID: Int64, by person: String, at date: Date) async throws -> Int {
         try await pool.write { db in
-            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM alerts WHERE case_id = ? AND state = ?", arguments: [caseID, AlertState.paging.rawValue])
+            let ids = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM alerts WHERE case_id = ? AND state = ?"), arguments: [caseID, AlertState.paging.rawValue])
             for id in ids {
                 try db.execute(sql: "UPDATE alerts SET state = ?, next_due_at = NULL WHERE id = ?", arguments: [AlertState.cancelled.rawValue, id])
                 _ = try Self.appendEvent(db, caseID: caseID, type: .alertCancelled, at: date.timeIntervalSince1970, actor: person,
@@ -108,23 +130,27 @@ extension SQLiteCaseStore: AlertStore {
             var arguments = StatementArguments()
             if let state { arguments += [state.rawValue] }
             arguments += [max(1, min(limit, 1000))]
-            return try Row.fetchAll(db, sql: "SELECT * FROM alerts \(filter) ORDER BY id DESC LIMIT ?", arguments: arguments).map(Self.alert)
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM alerts \(filter) ORDER BY id DESC LIMIT ?"), arguments: arguments).map(Self.alert)
         }
     }
 
-    public func recordAlertAttempt(_ attempt: AlertAttempt) async throws {
+    public func recordAlertAttempts(_ attempts: [AlertAttempt]) async throws {
+        guard !attempts.isEmpty else { return }
         try await pool.write { db in
-            try db.execute(sql: """
+            let insert = try db.cachedStatement(sql: """
                 INSERT INTO alert_attempts(alert_id, delivery_id, person, method, at, result, status, provider_id, detail)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [attempt.alertID, attempt.deliveryID, attempt.person, attempt.method, attempt.at.timeIntervalSince1970,
-                                 attempt.result, attempt.status, attempt.providerID, attempt.detail.map { String($0.prefix(1000)) }])
+                """)
+            for attempt in attempts {
+                try insert.execute(arguments: [attempt.alertID, attempt.deliveryID, attempt.person, attempt.method, attempt.at.timeIntervalSince1970,
+                                               attempt.result, attempt.status, attempt.providerID, attempt.detail.map { String($0.prefix(1000)) }])
+            }
         }
     }
 
     public func alertAttempts(alertID: Int64) async throws -> [AlertAttempt] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM alert_attempts WHERE alert_id = ? ORDER BY id", arguments: [alertID]).map { row in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM alert_attempts WHERE alert_id = ? ORDER BY id"), arguments: [alertID]).map { row in
                 AlertAttempt(alertID: row["alert_id"], deliveryID: row["delivery_id"], person: row["person"], method: row["method"],
                              at: Date(timeIntervalSince1970: row["at"]), result: row["result"], status: row["status"],
                              providerID: row["provider_id"], detail: row["detail"])
@@ -134,7 +160,7 @@ extension SQLiteCaseStore: AlertStore {
 
     public func escalateIfStepFailed(alertID: Int64, stepKeyPrefix: String, at date: Date) async throws -> Bool {
         try await pool.write { db in
-            let states = try String.fetchAll(db, sql: "SELECT state FROM deliveries WHERE key >= ? AND key < ?",
+            let states = try String.fetchAll(db.cachedStatement(sql: "SELECT state FROM deliveries WHERE key >= ? AND key < ?"),
                                              arguments: [stepKeyPrefix, stepKeyPrefix + "\u{10FFFF}"])
             guard !states.isEmpty, states.allSatisfy({ $0 == DeliveryState.dead.rawValue }) else { return false }
             try db.execute(sql: "UPDATE alerts SET next_due_at = ? WHERE id = ? AND state = ? AND next_due_at > ?",
@@ -145,7 +171,7 @@ extension SQLiteCaseStore: AlertStore {
 
     public func messageCount(contactID: Int64, since: Date) async throws -> Int {
         try await pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messages WHERE contact_id = ? AND received_at >= ?",
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM messages WHERE contact_id = ? AND received_at >= ?"),
                              arguments: [contactID, since.timeIntervalSince1970]) ?? 0
         }
     }
@@ -166,7 +192,7 @@ extension SQLiteCaseStore: AlertStore {
     }
 
     static func fetchAlert(_ db: Database, id: Int64) throws -> Alert? {
-        try Row.fetchOne(db, sql: "SELECT * FROM alerts WHERE id = ?", arguments: [id]).map(alert)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM alerts WHERE id = ?"), arguments: [id]).map(alert)
     }
 
     static func alert(_ row: Row) -> Alert {

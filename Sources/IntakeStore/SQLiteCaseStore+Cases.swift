@@ -29,19 +29,19 @@ extension SQLiteCaseStore {
             }
             let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
             arguments += [max(1, min(query.limit, 500))]
-            return try Row.fetchAll(db, sql: "SELECT * FROM cases \(filter) ORDER BY id DESC LIMIT ?", arguments: arguments)
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM cases \(filter) ORDER BY id DESC LIMIT ?"), arguments: arguments)
                 .map(Self.caseRecord)
         }
     }
 
     public func caseDetail(id: Int64) async throws -> CaseDetail? {
         try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE id = ?", arguments: [id]) else { return nil }
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ?"), arguments: [id]) else { return nil }
             let record = Self.caseRecord(row)
             guard let contact = try Self.fetchContact(db, id: record.contactID) else { return nil }
-            let messages = try Row.fetchAll(db, sql: "SELECT * FROM messages WHERE case_id = ? ORDER BY id", arguments: [id])
+            let messages = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM messages WHERE case_id = ? ORDER BY id"), arguments: [id])
                 .map { try Self.storedMessage(db, $0) }
-            let events = try Row.fetchAll(db, sql: "SELECT * FROM events WHERE case_id = ? ORDER BY seq", arguments: [id])
+            let events = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM events WHERE case_id = ? ORDER BY seq"), arguments: [id])
                 .map(Self.event)
             return CaseDetail(record: record, contact: contact, messages: messages, events: events)
         }
@@ -49,7 +49,7 @@ extension SQLiteCaseStore {
 
     public func updateCase(id: Int64, patch: CasePatch, actor: String, at date: Date) async throws -> CaseRecord {
         try await pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE id = ?", arguments: [id]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ?"), arguments: [id]) else {
                 throw StoreError.notFound("case \(CaseReference.format(id)) does not exist")
             }
             let current = Self.caseRecord(row)
@@ -68,13 +68,13 @@ extension SQLiteCaseStore {
                 if let previous = current.assignee { data["from"] = previous }
                 try Self.appendEvent(db, caseID: id, type: .assigned, at: at, actor: actor, data: data)
             }
-            return Self.caseRecord(try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE id = ?", arguments: [id])!)
+            return Self.caseRecord(try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ?"), arguments: [id])!)
         }
     }
 
     public func appendEvent(caseID: Int64, type: CaseEventType, actor: String, at: Date, data: [String: String]) async throws -> CaseEvent {
         try await pool.write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM cases WHERE id = ?", arguments: [caseID]) != nil else {
+            guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM cases WHERE id = ?"), arguments: [caseID]) != nil else {
                 throw StoreError.notFound("case \(CaseReference.format(caseID)) does not exist")
             }
             let seq = try Self.appendEvent(db, caseID: caseID, type: type, at: at.timeIntervalSince1970, actor: actor, data: data)
@@ -85,13 +85,13 @@ extension SQLiteCaseStore {
 
     public func events(after: Int64, limit: Int) async throws -> [CaseEvent] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [after, max(1, min(limit, 1000))])
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?"), arguments: [after, max(1, min(limit, 1000))])
                 .map(Self.event)
         }
     }
 
     public func latestSequence() async throws -> Int64 {
-        try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0 }
+        try await pool.read { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM events")) ?? 0 }
     }
 
     static func caseRecord(_ row: Row) -> CaseRecord {
@@ -114,7 +114,11 @@ extension SQLiteCaseStore {
             try JSONDecoder().decode([AttachmentInfo].self, from: Data($0.utf8))
         } ?? []
         let flagText: String = row["flags"]
-        let raw = try fetchRaw(db, sha256: row["raw_sha256"]) ?? RawPayload(contentType: "application/octet-stream", bytes: Data())
+        // The payload's address and type, not its bytes (an email's attachments can be megabytes).
+        let sha: String = row["raw_sha256"]
+        let rawRow = try Row.fetchOne(db.cachedStatement(sql: "SELECT content_type, metadata FROM raw_payloads WHERE sha256 = ?"), arguments: [sha])
+        let raw = RawPayload(storedAt: sha, contentType: rawRow?["content_type"] ?? "application/octet-stream",
+                             metadata: (rawRow?["metadata"] as String?).map(StringMapCoding.decode) ?? [:])
         let message = InboundMessage(
             adapter: row["adapter"], channel: ChannelKind(rawValue: row["channel"]) ?? .api, externalID: row["external_id"],
             receivedAt: Date(timeIntervalSince1970: row["received_at"]),

@@ -16,7 +16,7 @@ extension SQLiteCaseStore {
 
     public func addIdentity(contactID: Int64, _ identity: Identity) async throws -> Contact {
         try await updateContact(contactID) { db in
-            if let owner = try Int64.fetchOne(db, sql: "SELECT contact_id FROM identities WHERE kind = ? AND value = ?",
+            if let owner = try Int64.fetchOne(db.cachedStatement(sql: "SELECT contact_id FROM identities WHERE kind = ? AND value = ?"),
                                               arguments: [identity.kind.rawValue, identity.value]), owner != contactID {
                 throw StoreError.conflict("\(identity) already belongs to contact \(owner)")
             }
@@ -40,8 +40,8 @@ extension SQLiteCaseStore {
     }
 
     static func fetchContact(_ db: Database, id: Int64) throws -> Contact? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM contacts WHERE id = ?", arguments: [id]) else { return nil }
-        let identities = try Row.fetchAll(db, sql: "SELECT kind, value FROM identities WHERE contact_id = ? ORDER BY kind, value", arguments: [id])
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM contacts WHERE id = ?"), arguments: [id]) else { return nil }
+        let identities = try Row.fetchAll(db.cachedStatement(sql: "SELECT kind, value FROM identities WHERE contact_id = ? ORDER BY kind, value"), arguments: [id])
             .compactMap { row in Identity.Kind(rawValue: row["kind"]).map { Identity(kind: $0, value: row["value"]) } }
         let alternatesJSON: String = row["alternates"]
         let alternates = (try? JSONDecoder().decode([AlternateContact].self, from: Data(alternatesJSON.utf8))) ?? []

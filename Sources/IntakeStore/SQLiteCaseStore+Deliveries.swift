@@ -10,7 +10,7 @@ extension SQLiteCaseStore: DeliveryStore {
                 INSERT INTO deliveries(destination, key, case_id, payload, state, attempts, next_attempt_at, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT(destination, key) DO NOTHING
                 """, arguments: [destination, key, caseID, payload, DeliveryState.pending.rawValue, at, at, at])
-            let row = try Row.fetchOne(db, sql: "SELECT * FROM deliveries WHERE destination = ? AND key = ?", arguments: [destination, key])!
+            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM deliveries WHERE destination = ? AND key = ?"), arguments: [destination, key])!
             return Self.delivery(row)
         }
     }
@@ -22,28 +22,35 @@ extension SQLiteCaseStore: DeliveryStore {
 
     public func dueDeliveries(destination: String, now: Date, limit: Int) async throws -> [Delivery] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM deliveries WHERE destination = ? AND state = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
-                """, arguments: [destination, DeliveryState.pending.rawValue, now.timeIntervalSince1970, limit]).map(Self.delivery)
+                """), arguments: [destination, DeliveryState.pending.rawValue, now.timeIntervalSince1970, limit]).map(Self.delivery)
         }
     }
 
-    public func recordAttempt(id: Int64, result: DeliveryResult, nextAttemptAt: Date?, at date: Date) async throws {
+    public func recordAttempts(_ attempts: [DeliveryAttempt]) async throws {
+        guard !attempts.isEmpty else { return }
         try await pool.write { db in
-            let at = date.timeIntervalSince1970
-            switch result {
-            case .done(let remoteID):
-                try db.execute(sql: """
-                    UPDATE deliveries SET state = ?, attempts = attempts + 1, remote_id = ?, last_status = NULL, last_error = NULL, updated_at = ? WHERE id = ?
-                    """, arguments: [DeliveryState.done.rawValue, remoteID, at, id])
-            case .retry(let reason, let status, _):
-                try db.execute(sql: """
-                    UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_status = ?, last_error = ?, updated_at = ? WHERE id = ?
-                    """, arguments: [(nextAttemptAt ?? date).timeIntervalSince1970, status, String(reason.prefix(2000)), at, id])
-            case .permanent(let reason, let status):
-                try db.execute(sql: """
-                    UPDATE deliveries SET state = ?, attempts = attempts + 1, last_status = ?, last_error = ?, updated_at = ? WHERE id = ?
-                    """, arguments: [DeliveryState.dead.rawValue, status, String(reason.prefix(2000)), at, id])
+            let done = try db.cachedStatement(sql: """
+                UPDATE deliveries SET state = ?, attempts = attempts + 1, remote_id = ?, last_status = NULL, last_error = NULL, updated_at = ? WHERE id = ?
+                """)
+            let retry = try db.cachedStatement(sql: """
+                UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_status = ?, last_error = ?, updated_at = ? WHERE id = ?
+                """)
+            let dead = try db.cachedStatement(sql: """
+                UPDATE deliveries SET state = ?, attempts = attempts + 1, last_status = ?, last_error = ?, updated_at = ? WHERE id = ?
+                """)
+            for attempt in attempts {
+                let at = attempt.at.timeIntervalSince1970
+                let id = attempt.delivery.id
+                switch attempt.result {
+                case .done(let remoteID):
+                    try done.execute(arguments: [DeliveryState.done.rawValue, remoteID, at, id])
+                case .retry(let reason, let status, _):
+                    try retry.execute(arguments: [(attempt.nextAttemptAt ?? attempt.at).timeIntervalSince1970, status, String(reason.prefix(2000)), at, id])
+                case .permanent(let reason, let status):
+                    try dead.execute(arguments: [DeliveryState.dead.rawValue, status, String(reason.prefix(2000)), at, id])
+                }
             }
         }
     }
@@ -54,35 +61,35 @@ extension SQLiteCaseStore: DeliveryStore {
             var arguments = StatementArguments()
             if let state { arguments += [state.rawValue] }
             arguments += [max(1, min(limit, 1000))]
-            return try Row.fetchAll(db, sql: "SELECT * FROM deliveries \(filter) ORDER BY id LIMIT ?", arguments: arguments).map(Self.delivery)
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM deliveries \(filter) ORDER BY id LIMIT ?"), arguments: arguments).map(Self.delivery)
         }
     }
 
     public func requeue(id: Int64, at date: Date) async throws -> Delivery {
         try await pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM deliveries WHERE id = ?", arguments: [id]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM deliveries WHERE id = ?"), arguments: [id]) else {
                 throw StoreError.notFound("delivery \(id) does not exist")
             }
             guard Self.delivery(row).state == .dead else { throw StoreError.conflict("delivery \(id) is not a dead letter") }
             try db.execute(sql: "UPDATE deliveries SET state = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?",
                            arguments: [DeliveryState.pending.rawValue, date.timeIntervalSince1970, date.timeIntervalSince1970, id])
-            return Self.delivery(try Row.fetchOne(db, sql: "SELECT * FROM deliveries WHERE id = ?", arguments: [id])!)
+            return Self.delivery(try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM deliveries WHERE id = ?"), arguments: [id])!)
         }
     }
 
     public func delivery(destination: String, key: String) async throws -> Delivery? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM deliveries WHERE destination = ? AND key = ?", arguments: [destination, key]).map(Self.delivery)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM deliveries WHERE destination = ? AND key = ?"), arguments: [destination, key]).map(Self.delivery)
         }
     }
 
     public func delivery(id: Int64) async throws -> Delivery? {
-        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM deliveries WHERE id = ?", arguments: [id]).map(Self.delivery) }
+        try await pool.read { db in try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM deliveries WHERE id = ?"), arguments: [id]).map(Self.delivery) }
     }
 
     public func instanceID() async throws -> String {
         try await pool.write { db in
-            if let id = try String.fetchOne(db, sql: "SELECT value FROM cursors WHERE key = 'instance-id'") { return id }
+            if let id = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM cursors WHERE key = 'instance-id'")) { return id }
             let id = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12))
             try db.execute(sql: "INSERT INTO cursors(key, value) VALUES ('instance-id', ?)", arguments: [id])
             return id

@@ -9,14 +9,14 @@ extension SQLiteCaseStore {
             var arguments = StatementArguments()
             if let status { arguments += [status.rawValue] }
             arguments += [max(1, min(limit, 1000))]
-            return try Row.fetchAll(db, sql: "SELECT * FROM quarantine \(filter) ORDER BY id LIMIT ?", arguments: arguments)
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM quarantine \(filter) ORDER BY id LIMIT ?"), arguments: arguments)
                 .map { try Self.quarantineEntry(db, $0) }
         }
     }
 
     public func quarantineEntry(id: Int64) async throws -> QuarantineEntry? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM quarantine WHERE id = ?", arguments: [id]).map { try Self.quarantineEntry(db, $0) }
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM quarantine WHERE id = ?"), arguments: [id]).map { try Self.quarantineEntry(db, $0) }
         }
     }
 
@@ -35,7 +35,7 @@ extension SQLiteCaseStore {
 
     public func quarantineCount() async throws -> Int {
         try await pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM quarantine WHERE status = ?", arguments: [QuarantineStatus.pending.rawValue]) ?? 0
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM quarantine WHERE status = ?"), arguments: [QuarantineStatus.pending.rawValue]) ?? 0
         }
     }
 

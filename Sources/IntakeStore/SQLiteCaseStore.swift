@@ -34,12 +34,12 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
     }
 
     public func cursor(key: String) async throws -> String? {
-        try await pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM cursors WHERE key = ?", arguments: [key]) }
+        try await pool.read { db in try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM cursors WHERE key = ?"), arguments: [key]) }
     }
 
     public func consumerPosition(_ consumer: String) async throws -> Int64 {
         try await pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT seq FROM consumers WHERE name = ?", arguments: [consumer]) ?? 0
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM consumers WHERE name = ?"), arguments: [consumer]) ?? 0
         }
     }
 
@@ -56,7 +56,7 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
     }
 
     static func fetchRaw(_ db: Database, sha256: String) throws -> RawPayload? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT content_type, metadata, bytes FROM raw_payloads WHERE sha256 = ?", arguments: [sha256])
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT content_type, metadata, bytes FROM raw_payloads WHERE sha256 = ?"), arguments: [sha256])
         else { return nil }
         return RawPayload(contentType: row["content_type"], bytes: row["bytes"], metadata: StringMapCoding.decode(row["metadata"]))
     }

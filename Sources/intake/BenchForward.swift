@@ -120,7 +120,11 @@ final class LagTally: DeliveryObserver, Sendable {
     var failures: Int { state.withLock { $0.failures } }
     var lags: [Double] { state.withLock { $0.lags } }
 
-    func attempted(_ delivery: Delivery, result: DeliveryResult, at: Date) async {
+    func attempted(_ attempts: [DeliveryAttempt]) async {
+        for attempt in attempts { attempted(attempt.delivery, result: attempt.result, at: attempt.at) }
+    }
+
+    private func attempted(_ delivery: Delivery, result: DeliveryResult, at: Date) {
         let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in
             guard case .done = result else {
                 state.failures += 1

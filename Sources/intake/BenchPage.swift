@@ -18,6 +18,7 @@ struct BenchPage: AsyncParsableCommand {
     @Option(help: "Offered rates in messages/s, comma-separated.") var rates = "100,1000"
     @Option(help: "Seconds per rate.") var seconds = 10
     @Option(help: "full or normal.") var durability = "full"
+    @Option(help: "The share of messages that are urgent (1 in N when N > 1): the rest page nobody.") var urgentEvery = 1
     @Option(help: "How the on-call rep is paged, comma-separated (voice, sms, slack).") var methods = "voice,sms,slack"
     @Flag(help: "Keep each run's data directory (to inspect the database).") var keepData = false
 
@@ -27,7 +28,7 @@ struct BenchPage: AsyncParsableCommand {
         let pages = FirstPages()
         let (server, stubPort) = try await startStub(pages: pages, logger: logger)
         defer { server.cancel() }
-        print("bench-page: urgent complaints through POST /v1/messages; pages by voice, SMS and Slack to a local stand-in; durability \(durability)")
+        print("bench-page: complaints through POST /v1/messages; urgent ones page by \(methods) a local stand-in; durability \(durability)")
         for rate in rates.split(separator: ",").compactMap({ Int($0) }) {
             pages.reset()
             try await measure(rate: rate, stubPort: stubPort, pages: pages, logger: logger)
@@ -78,7 +79,9 @@ struct BenchPage: AsyncParsableCommand {
                     request.headers.add(name: "Authorization", value: "Bearer \(token)")
                     request.headers.add(name: "Content-Type", value: "application/json")
                     let phone = String(format: "+1%03d555%04d", 201 + index / 10_000, index % 10_000)
-                    request.body = .bytes(.init(string: #"{"external_id":"r\#(rate)-\#(index)","channel":"sms","sender":{"name":"Customer \#(index)","phone":"\#(phone)"},"body":"Third time asking: cancel my order \#(index) now."}"#))
+                    let urgent = index % urgentEvery == 0
+                    let text = urgent ? "Third time asking: cancel my order \(index) now." : "Where is my order \(index)?"
+                    request.body = .bytes(.init(string: #"{"external_id":"r\#(rate)-\#(index)","channel":"sms","sender":{"name":"Customer \#(index)","phone":"\#(phone)"},"body":"\#(text)"}"#))
                     let sent = ContinuousClock.now
                     guard let response = try? await client.execute(request, timeout: .seconds(30)), response.status.code == 202,
                           let body = try? await response.body.collect(upTo: 1 << 16) else {
@@ -91,7 +94,7 @@ struct BenchPage: AsyncParsableCommand {
                         tally.failures.withLock { $0 += 1 }
                         return
                     }
-                    tally.accepted.withLock { $0[reference] = now }
+                    if urgent { tally.accepted.withLock { $0[reference] = now } }
                     tally.postLatencies.withLock { $0.append((now - sent).seconds) }
                 }
             }
@@ -116,8 +119,8 @@ struct BenchPage: AsyncParsableCommand {
         latencies.sort()
         let posts = tally.postLatencies.withLock { $0 }.sorted()
         func ms(_ values: [Double], _ p: Double) -> Double { values.isEmpty ? .nan : values[min(values.count - 1, Int(Double(values.count) * p))] * 1000 }
-        print(String(format: "  %5d msg/s offered for %.1f s: %d accepted (%d failed), %d paged", rate, offeredFor, references.count,
-                     tally.failures.withLock { $0 }, paged))
+        print(String(format: "  %5d msg/s offered for %.1f s (1 in %d urgent): %d urgent accepted (%d failed), %d paged", rate, offeredFor,
+                     urgentEvery, references.count, tally.failures.withLock { $0 }, paged))
         print(String(format: "    202 → first page: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d pages arrived before the client read its 202)",
                      ms(latencies, 0.5), ms(latencies, 0.99), (latencies.last ?? .nan) * 1000, early))
         print(String(format: "    baseline, the POST itself (send → 202): p50 %.1f ms, p99 %.1f ms; page p99 / POST p99 = %.2f",

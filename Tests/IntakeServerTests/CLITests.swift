@@ -113,7 +113,7 @@ import Testing
         try "adapters: [{kind: generic, name: api}]\n".write(toFile: config, atomically: true, encoding: .utf8)
         let store = try SQLiteCaseStore(path: dir + "/intake.sqlite")
         let delivery = try await store.enqueue(destination: "jira", key: "case:C-1", caseID: 1, payload: Data("{}".utf8), at: Date())
-        try await store.recordAttempt(id: delivery.id, result: .permanent(reason: "400 project is required", status: 400), nextAttemptAt: nil, at: Date())
+        try await store.recordAttempts([DeliveryAttempt(delivery: delivery, result: .permanent(reason: "400 project is required", status: 400), at: Date())])
         let listed = try Self.intake(["deliveries", "list", "--config", config, "--data-dir", dir])
         #expect(listed.status == 0 && listed.stdout.contains("jira") && listed.stdout.contains("400 project is required"))
         #expect(try Self.intake(["deliveries", "retry", String(delivery.id), "--config", config, "--data-dir", dir]).status == 0)

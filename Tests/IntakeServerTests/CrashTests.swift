@@ -77,7 +77,10 @@ import Testing
                 }
             }
             group.addTask {
-                try await Task.sleep(for: .milliseconds(1500))
+                // Kill mid-load: once a few hundred posts were acknowledged (however busy the machine), or after 10 s.
+                for _ in 0..<200 where tally.acknowledged.withLock({ $0.count }) < 400 {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
                 kill(pid, SIGKILL)
             }
             try await group.waitForAll()

@@ -83,14 +83,49 @@ public struct AlertAttempt: Codable, Sendable, Equatable {
     }
 }
 
+/// What the urgency rules (or a person) decided for one case: the event to log, the alert to open.
+public struct UrgencyDecision: Sendable {
+    public var caseID: Int64
+    /// The `case.urgency_changed` event's data; nil when the case's urgency did not change.
+    public var event: [String: String]?
+    public var alert: AlertOpening?
+
+    public init(caseID: Int64, event: [String: String]?, alert: AlertOpening?) {
+        self.caseID = caseID
+        self.event = event
+        self.alert = alert
+    }
+}
+
+/// A call-now alert to open: its team, why, where its escalation starts, and its first pages, built
+/// once the alert's id and code are known.
+public struct AlertOpening: Sendable {
+    public var team: String
+    public var reasons: [String]
+    public var position: String
+    public var nextDueAt: Date?
+    /// The case log's line on who was paged (`bob by voice, sms`).
+    public var summary: String
+    public var pages: @Sendable (_ alertID: Int64, _ code: String) throws -> [NewDelivery]
+
+    public init(team: String, reasons: [String], position: String, nextDueAt: Date?, summary: String,
+                pages: @escaping @Sendable (_ alertID: Int64, _ code: String) throws -> [NewDelivery]) {
+        self.team = team
+        self.reasons = reasons
+        self.position = position
+        self.nextDueAt = nextDueAt
+        self.summary = summary
+        self.pages = pages
+    }
+}
+
 /// The durable side of escalation. Every change is one transaction with the pages it enqueues and
 /// the case event it writes, so an acknowledgement and an escalation can never both win.
 public protocol AlertStore: Sendable {
-    /// Opens a paging alert for a case unless one is paging already (then nil), enqueueing its first
-    /// pages and writing `alert.sent` in the same transaction.
-    /// `pages` builds the pages once the alert's id is known.
-    func openAlert(caseID: Int64, team: String, code: String, reasons: [String], position: String, nextDueAt: Date?,
-                   pages: @escaping @Sendable (Int64) throws -> [NewDelivery], summary: String, at: Date) async throws -> Alert?
+    /// Writes the urgency decisions of several cases in one transaction: each one's `case.urgency_changed`
+    /// event (by `actor`), and its alert unless one pages the case already (then nil in the answer), with
+    /// the first pages and `alert.sent`. Each alert gets a free four-digit acknowledgement code.
+    func recordUrgency(_ decisions: [UrgencyDecision], actor: String, at: Date) async throws -> [Alert?]
     /// Paging alerts whose step timed out by `now`, oldest first.
     func dueAlerts(now: Date, limit: Int) async throws -> [Alert]
     /// The earliest time a paging alert times out, if any.
@@ -109,7 +144,8 @@ public protocol AlertStore: Sendable {
     func recordOutcome(alertID: Int64, outcome: String, by: String, at: Date) async throws -> Alert
     func alert(id: Int64) async throws -> Alert?
     func alerts(state: AlertState?, limit: Int) async throws -> [Alert]
-    func recordAlertAttempt(_ attempt: AlertAttempt) async throws
+    /// Logs page attempts in one transaction.
+    func recordAlertAttempts(_ attempts: [AlertAttempt]) async throws
     func alertAttempts(alertID: Int64) async throws -> [AlertAttempt]
     /// Makes a paging alert due now when every page of its current step failed for good, so the next
     /// step is paged at once rather than after the timeout; true when it did.

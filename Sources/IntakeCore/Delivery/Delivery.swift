@@ -110,6 +110,21 @@ extension DeliveryDestination {
     public var maxConcurrency: Int { 4 }
 }
 
+/// One attempt's answer, as the outbox records it and tells its observer: done, again at `nextAttemptAt`, or dead.
+public struct DeliveryAttempt: Sendable {
+    public var delivery: Delivery
+    public var result: DeliveryResult
+    public var nextAttemptAt: Date?
+    public var at: Date
+
+    public init(delivery: Delivery, result: DeliveryResult, nextAttemptAt: Date? = nil, at: Date) {
+        self.delivery = delivery
+        self.result = result
+        self.nextAttemptAt = nextAttemptAt
+        self.at = at
+    }
+}
+
 /// The durable outbox: deliveries enqueued once per (destination, key), attempted until done or dead.
 public protocol DeliveryStore: Sendable {
     /// Enqueues a delivery unless one with the same destination and key exists; returns the stored one.
@@ -118,7 +133,8 @@ public protocol DeliveryStore: Sendable {
     func enqueue(_ items: [NewDelivery], at: Date) async throws -> Int
     /// Pending deliveries of a destination due at `now`, oldest first.
     func dueDeliveries(destination: String, now: Date, limit: Int) async throws -> [Delivery]
-    func recordAttempt(id: Int64, result: DeliveryResult, nextAttemptAt: Date?, at: Date) async throws
+    /// Records several attempts' answers in one transaction.
+    func recordAttempts(_ attempts: [DeliveryAttempt]) async throws
     func deliveries(state: DeliveryState?, limit: Int) async throws -> [Delivery]
     /// Puts a dead delivery back in the queue (after the config was fixed).
     func requeue(id: Int64, at: Date) async throws -> Delivery

@@ -13,7 +13,7 @@ public struct OutboxService: Service {
     private let maxBackoff: Duration
     private let idlePoll: Duration
     private let wakeups: CommitSignal?
-    private let observer: (any DeliveryObserver)?
+    private let recorder: AttemptRecorder
 
     /// `wakeups` fires when something was enqueued, so a new delivery goes out at once rather than at
     /// the next `idlePoll`; `observer` hears every attempt's outcome (case events, metrics).
@@ -30,7 +30,7 @@ public struct OutboxService: Service {
         self.maxBackoff = maxBackoff
         self.idlePoll = idlePoll
         self.wakeups = wakeups
-        self.observer = observer
+        recorder = AttemptRecorder(store: store, observer: observer)
     }
 
     public func run() async throws {
@@ -57,32 +57,37 @@ public struct OutboxService: Service {
         }
     }
 
-    /// Keeps up to `maxConcurrency` attempts in flight, topping up from the due deliveries as each ends,
-    /// so one slow answer never holds back the rest; sleeps until woken when nothing is due.
+    /// Keeps up to `maxConcurrency` attempts in flight, topping up as each ends, so one slow answer never
+    /// holds back the rest. Due deliveries are read a few slots' worth at a time and the database is read
+    /// again only when those ran out; with nothing due it sleeps until woken.
     private func work(_ wakes: AsyncStream<Void>) async throws {
         var iterator = wakes.makeAsyncIterator()
         let limit = max(1, destination.maxConcurrency)
         try await withThrowingTaskGroup(of: Int64.self) { group in
             var inFlight = Set<Int64>()
+            var queued: [Delivery] = []
             while !Task.isCancelled {
-                if inFlight.count < limit {
+                if queued.isEmpty && inFlight.count < limit {
                     do {
-                        let due = try await store.dueDeliveries(destination: destination.name, now: clock.now(), limit: limit + inFlight.count)
-                        for delivery in due where !inFlight.contains(delivery.id) && inFlight.count < limit {
-                            inFlight.insert(delivery.id)
-                            group.addTask {
-                                do {
-                                    try await attempt(delivery)
-                                } catch {
-                                    logger.error("outbox write failed", metadata: ["destination": "\(destination.name)", "error": "\(error)"])
-                                }
-                                return delivery.id
-                            }
-                        }
+                        queued = try await store.dueDeliveries(destination: destination.name, now: clock.now(), limit: limit * 4 + inFlight.count)
+                            .filter { !inFlight.contains($0.id) }
                     } catch is CancellationError {
                         return
                     } catch {
                         logger.error("outbox read failed", metadata: ["destination": "\(destination.name)", "error": "\(error)"])
+                    }
+                }
+                while inFlight.count < limit, !queued.isEmpty {
+                    let delivery = queued.removeFirst()
+                    inFlight.insert(delivery.id)
+                    group.addTask {
+                        do {
+                            try await attempt(delivery)
+                        } catch is CancellationError {
+                        } catch {
+                            logger.error("outbox write failed", metadata: ["destination": "\(destination.name)", "error": "\(error)"])
+                        }
+                        return delivery.id
                     }
                 }
                 if inFlight.isEmpty {
@@ -132,8 +137,7 @@ public struct OutboxService: Service {
             logger.warning("delivery refused for good; see the dead letters", metadata: [
                 "destination": "\(destination.name)", "delivery": "\(delivery.id)", "status": "\(status.map(String.init) ?? "-")", "reason": "\(reason.prefix(200))"])
         }
-        try await store.recordAttempt(id: delivery.id, result: result, nextAttemptAt: next, at: now)
-        await observer?.attempted(delivery, result: result, at: now)
+        try await recorder.record(DeliveryAttempt(delivery: delivery, result: result, nextAttemptAt: next, at: now))
     }
 
     /// base · 2^(attempt-1), capped, with full jitter in the upper half so retries of many deliveries spread out.
@@ -145,8 +149,8 @@ public struct OutboxService: Service {
     }
 }
 
-/// Hears how each delivery attempt ended, after it was recorded: the forwarders append a
-/// `case.forwarded` event, the escalation engine logs an alert's delivery, metrics count.
+/// Hears how delivery attempts ended, a committed group at a time: the forwarders append a
+/// `case.forwarded` event, the escalation engine logs an alert's deliveries, metrics count.
 public protocol DeliveryObserver: Sendable {
-    func attempted(_ delivery: Delivery, result: DeliveryResult, at: Date) async
+    func attempted(_ attempts: [DeliveryAttempt]) async
 }

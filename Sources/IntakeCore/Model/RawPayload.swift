@@ -18,6 +18,16 @@ public struct RawPayload: Codable, Sendable, Equatable {
         self.sha256 = Self.hexDigest(bytes)
     }
 
+    /// A stored payload named by its address without its bytes (`bytes` is empty): what a case's
+    /// messages carry when read back, so reading a case never loads every attachment; the store's
+    /// `rawPayload(sha256:)` returns the bytes.
+    public init(storedAt sha256: String, contentType: String, metadata: [String: String] = [:]) {
+        self.contentType = contentType
+        self.bytes = Data()
+        self.metadata = metadata
+        self.sha256 = sha256
+    }
+
     /// Hex SHA-256 of the bytes: the payload's address in the store. Computed once, where the payload is
     /// made (on the request's own task), so the single store writer does not spend its time hashing.
     public private(set) var sha256: String

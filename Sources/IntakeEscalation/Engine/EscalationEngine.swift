@@ -32,20 +32,34 @@ public final class EscalationEngine: EventHandler, Sendable {
         self.enqueued = enqueued
     }
 
+    /// Decides each new message's urgency, then writes every decision of the page of events (events
+    /// and alerts with their first pages) in one transaction, so a burst costs one commit, not one per message.
     public func handle(_ events: [CaseEvent]) async throws {
+        var batch = DecisionBatch()
         for event in events {
             switch event.type {
             case .messageReceived:
-                try await message(event)
+                try await message(event, into: &batch)
             case .urgencyChanged where event.actor != Self.rulesActor:
+                try await write(&batch)
                 try await manual(event)
             default:
                 continue
             }
         }
+        try await write(&batch)
     }
 
-    private func message(_ event: CaseEvent) async throws {
+    /// The decisions of one page of events, and what they already changed (a case may have several messages in it).
+    struct DecisionBatch {
+        var decisions: [UrgencyDecision] = []
+        var references: [String] = []
+        /// The urgency event data each case was given in this batch.
+        var urgency: [Int64: [String: String]] = [:]
+        var alerting: Set<Int64> = []
+    }
+
+    private func message(_ event: CaseEvent, into batch: inout DecisionBatch) async throws {
         guard let messageID = event.data["message_id"].flatMap(Int64.init) else { return }
         let flags = Set((event.data["flags"] ?? "").split(separator: ",").map(String.init))
         guard !flags.contains(MessageFlag.automated.rawValue), !flags.contains(MessageFlag.statusReport.rawValue) else { return }
@@ -53,6 +67,7 @@ public final class EscalationEngine: EventHandler, Sendable {
         guard let detail = try await store.caseDetail(id: event.caseID), let stored = detail.messages.first(where: { $0.id == messageID }) else { return }
         let message = stored.message
         if let person = staff(message) {
+            try await write(&batch)
             try await staffMessage(message, from: person, caseID: event.caseID)
             return
         }
@@ -63,13 +78,33 @@ public final class EscalationEngine: EventHandler, Sendable {
         let signals = UrgencySignals(message: message, contact: detail.contact, messagesFromContact: contactCount, messagesAcrossChannels: volume)
         let verdict = oncall.urgency.evaluate(signals).applying(manualUrgency(detail))
         guard verdict.urgent || verdict.suppressedBecauseAbusive else { return }
-        let last = detail.events.last { $0.type == .urgencyChanged }
+        let last = batch.urgency[event.caseID] ?? detail.events.last { $0.type == .urgencyChanged }?.data
         let reasons = verdict.reasons.joined(separator: "; ")
-        if last?.data["urgent"] != String(verdict.urgent) || last?.data["reasons"] != reasons {
-            _ = try await store.appendEvent(caseID: event.caseID, type: .urgencyChanged, actor: Self.rulesActor, at: clock.now(),
-                                            data: ["urgent": String(verdict.urgent), "reasons": reasons, "source": "rules"])
+        var data: [String: String]?
+        if last?["urgent"] != String(verdict.urgent) || last?["reasons"] != reasons {
+            data = ["urgent": String(verdict.urgent), "reasons": reasons, "source": "rules"]
+            batch.urgency[event.caseID] = data
         }
-        if verdict.urgent { try await openAlert(detail, message: message, reasons: verdict.reasons) }
+        var opening: AlertOpening?
+        if verdict.urgent, !batch.alerting.contains(event.caseID) {
+            opening = alertOpening(detail, message: message, reasons: verdict.reasons)
+            if opening != nil { batch.alerting.insert(event.caseID) }
+        }
+        guard data != nil || opening != nil else { return }
+        batch.decisions.append(UrgencyDecision(caseID: event.caseID, event: data, alert: opening))
+        batch.references.append(detail.record.reference)
+    }
+
+    /// Writes the batch's decisions in one transaction and wakes the notifiers when an alert opened.
+    private func write(_ batch: inout DecisionBatch) async throws {
+        guard !batch.decisions.isEmpty else { return }
+        let alerts = try await store.recordUrgency(batch.decisions, actor: Self.rulesActor, at: clock.now())
+        if alerts.contains(where: { $0 != nil }) { enqueued.fire() }
+        for (alert, (decision, reference)) in zip(alerts, zip(batch.decisions, batch.references)) {
+            guard let alert else { continue }
+            logger.notice("call-now alert opened", metadata: ["case": "\(reference)", "alert": "\(alert.id)", "paged": "\(decision.alert?.summary ?? "")"])
+        }
+        batch = DecisionBatch()
     }
 
     /// A person raised urgency: page now; lowered it: stop paging.
@@ -77,38 +112,31 @@ public final class EscalationEngine: EventHandler, Sendable {
         if event.data["urgent"] == "true" {
             guard let detail = try await store.caseDetail(id: event.caseID), let last = detail.messages.last else { return }
             let reasons = (event.data["reasons"] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            try await openAlert(detail, message: last.message, reasons: reasons.isEmpty ? ["marked urgent by \(event.actor)"] : reasons)
+            guard let opening = alertOpening(detail, message: last.message, reasons: reasons.isEmpty ? ["marked urgent by \(event.actor)"] : reasons) else { return }
+            var batch = DecisionBatch()
+            batch.decisions = [UrgencyDecision(caseID: event.caseID, event: nil, alert: opening)]
+            batch.references = [detail.record.reference]
+            try await write(&batch)
         } else {
             _ = try await store.cancelAlerts(caseID: event.caseID, by: event.actor, at: clock.now())
         }
     }
 
-    /// Opens the alert and its first step's pages in one transaction (none when one already pages).
-    func openAlert(_ detail: CaseDetail, message: InboundMessage, reasons: [String]) async throws {
+    /// The alert to open for an urgent case: the default team's first step, paged at once.
+    func alertOpening(_ detail: CaseDetail, message: InboundMessage, reasons: [String]) -> AlertOpening? {
         let now = clock.now()
         guard let plan = oncall.startEscalation(at: now) else {
             logger.error("urgent case but no escalation policy", metadata: ["case": "\(detail.record.reference)"])
-            return
+            return nil
         }
-        var code = String(format: "%04d", Int.random(in: 0...9999))
-        while try await store.pagingAlert(code: code) != nil { code = String(format: "%04d", Int.random(in: 0...9999)) }
         let builder = pages
         let batch = plan.pages()
         let position = plan.position
-        // The summary does not depend on the id: build once to know it.
-        let summary = try builder.deliveries(alertID: 0, code: code, position: position, batch: batch, detail: detail, message: message,
-                                             reasons: reasons, at: now).summary
-        let code0 = code
-        let alert = try await store.openAlert(
-            caseID: detail.record.id, team: plan.policy.team, code: code, reasons: reasons, position: position.storageKey, nextDueAt: plan.nextDue,
-            pages: { id in
-                try builder.deliveries(alertID: id, code: code0, position: position, batch: batch, detail: detail, message: message,
-                                       reasons: reasons, at: now).pages
-            }, summary: summary, at: now)
-        if let alert {
-            enqueued.fire()
-            logger.notice("call-now alert opened", metadata: ["case": "\(detail.record.reference)", "alert": "\(alert.id)", "paged": "\(summary)"])
-        }
+        return AlertOpening(
+            team: plan.policy.team, reasons: reasons, position: position.storageKey, nextDueAt: plan.nextDue, summary: builder.summary(batch),
+            pages: { id, code in
+                try builder.deliveries(alertID: id, code: code, position: position, batch: batch, detail: detail, message: message, reasons: reasons, at: now)
+            })
     }
 
     /// An on-call person writing in: `ACK <code>` acknowledges; the message is theirs, not a complaint.

@@ -84,13 +84,15 @@ public struct EscalationTimer: Service {
         // The database said it is due (or a person asked): move one step.
         switch plan.advance(at: now, early: true) {
         case .moved(let to, _):
-            let built = try pages.deliveries(alertID: alert.id, code: alert.code, position: to, batch: plan.pages(), detail: detail,
+            let batch = plan.pages()
+            let summary = pages.summary(batch)
+            let built = try pages.deliveries(alertID: alert.id, code: alert.code, position: to, batch: batch, detail: detail,
                                              message: last.message, reasons: alert.reasons, at: now)
             let done = try await store.advanceAlert(id: alert.id, from: alert.position, to: to.storageKey, state: .paging, nextDueAt: plan.nextDue,
-                                                    pages: built.pages, summary: built.summary, at: now)
+                                                    pages: built, summary: summary, at: now)
             if done {
                 if early { enqueued.fire() }
-                logger.notice("alert escalated", metadata: ["alert": "\(alert.id)", "to": "\(to)", "paged": "\(built.summary)"])
+                logger.notice("alert escalated", metadata: ["alert": "\(alert.id)", "to": "\(to)", "paged": "\(summary)"])
             }
             return done
         case .exhausted:

@@ -19,36 +19,38 @@ public struct PageBuilder: Sendable {
     /// The key prefix of a step's pages (the outbox keys share it).
     public static func stepPrefix(alertID: Int64, position: String) -> String { "alert-\(alertID)/\(position)/" }
 
-    /// The deliveries of `batch` and a one-line summary for the case log (`ann by voice, sms; bob: no phone`).
+    /// The deliveries of `batch`, one per person and method a notifier is configured for.
     public func deliveries(alertID: Int64, code: String, position: EscalationPosition, batch: PageBatch, detail: CaseDetail,
-                           message: InboundMessage, reasons: [String], at: Date) throws -> (pages: [NewDelivery], summary: String) {
+                           message: InboundMessage, reasons: [String], at: Date) throws -> [NewDelivery] {
         let text = CallNowText(detail: detail, message: message, reasons: reasons, link: caseLink(detail.record.reference), code: code)
-        var pages: [NewDelivery] = []
+        return try batch.pages.filter { methods.contains($0.method.rawValue) }.map { page in
+            let body = PageMessage(
+                alertID: alertID, code: code, caseReference: detail.record.reference, person: page.person, method: page.method.rawValue,
+                address: page.address, title: text.title, text: text.text, speech: text.speech, voiceActionURL: voiceActionURL(alertID),
+                caseLink: caseLink(detail.record.reference), step: position.description, at: at)
+            return NewDelivery(
+                destination: NotifyConfig.destinationName(for: page.method.rawValue),
+                key: Self.stepPrefix(alertID: alertID, position: position.storageKey) + "\(page.person)/\(page.method.rawValue)",
+                caseID: detail.record.id, payload: try body.encoded())
+        }
+    }
+
+    /// The case log's line on who `batch` pages: `ann by voice, sms; bob: no phone; chen by slack: no notifier configured`.
+    public func summary(_ batch: PageBatch) -> String {
+        var byPerson: [(String, [String])] = []
         var skipped: [String] = []
         for page in batch.pages {
             guard methods.contains(page.method.rawValue) else {
                 skipped.append("\(page.person) by \(page.method.rawValue): no notifier configured")
                 continue
             }
-            let body = PageMessage(
-                alertID: alertID, code: code, caseReference: detail.record.reference, person: page.person, method: page.method.rawValue,
-                address: page.address, title: text.title, text: text.text, speech: text.speech, voiceActionURL: voiceActionURL(alertID),
-                caseLink: caseLink(detail.record.reference), step: position.description, at: at)
-            pages.append(NewDelivery(
-                destination: NotifyConfig.destinationName(for: page.method.rawValue),
-                key: Self.stepPrefix(alertID: alertID, position: position.storageKey) + "\(page.person)/\(page.method.rawValue)",
-                caseID: detail.record.id, payload: try body.encoded()))
-        }
-        var byPerson: [(String, [String])] = []
-        for page in pages {
-            let message = try PageMessage.decode(page.payload)
-            if let index = byPerson.firstIndex(where: { $0.0 == message.person }) {
-                byPerson[index].1.append(message.method)
+            if let index = byPerson.firstIndex(where: { $0.0 == page.person }) {
+                byPerson[index].1.append(page.method.rawValue)
             } else {
-                byPerson.append((message.person, [message.method]))
+                byPerson.append((page.person, [page.method.rawValue]))
             }
         }
         let summary = (byPerson.map { "\($0.0) by \($0.1.joined(separator: ", "))" } + batch.unreachable + skipped).joined(separator: "; ")
-        return (pages, summary.isEmpty ? "nobody" : summary)
+        return summary.isEmpty ? "nobody" : summary
     }
 }

@@ -13,7 +13,11 @@ public struct ForwardedObserver: DeliveryObserver {
         self.logger = logger
     }
 
-    public func attempted(_ delivery: Delivery, result: DeliveryResult, at: Date) async {
+    public func attempted(_ attempts: [DeliveryAttempt]) async {
+        for attempt in attempts { await attempted(attempt.delivery, result: attempt.result, at: attempt.at) }
+    }
+
+    private func attempted(_ delivery: Delivery, result: DeliveryResult, at: Date) async {
         guard let caseID = delivery.caseID, let draft = try? TicketDraft.decode(delivery.payload), draft.operation == .create else { return }
         let event: (CaseEventType, [String: String])
         switch result {
