@@ -1790,7 +1790,7 @@ class Recorder:
 class Scenarios:
     """FIFO of injected answers, consumed by the next requests matching provider (+ operation)."""
 
-    KEYS = {"status", "body", "headers", "count", "delay_ms", "after_effect"}
+    KEYS = {"status", "body", "headers", "count", "delay_ms", "after_effect", "hold_ms"}
 
     def __init__(self, providers):
         self.lock = threading.Lock()
@@ -1950,6 +1950,9 @@ class Stub:
                 resp = provider.perform(req, route, prepared)
             if entry is None:
                 return resp
+            if entry.get("hold_ms"):
+                # The effect happened; the answer is held back (a client killed meanwhile never learns of it).
+                time.sleep(entry["hold_ms"] / 1000.0)
         return injected_response(entry)
 
     # --- control API
