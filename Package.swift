@@ -118,7 +118,8 @@ let package = Package(
         .target(name: "MailParsing", dependencies: ["CGMime"], path: "Adapters/IMAP/Sources/MailParsing"),
         .testTarget(name: "MailParsingTests", dependencies: ["MailParsing"], path: "Adapters/IMAP/Tests/MailParsingTests"),
         .target(name: "IMAPAdapter", dependencies: ["IntakeCore", "MailParsing", "CCurl", .product(name: "Logging", package: "swift-log")], path: "Adapters/IMAP/Sources/IMAPAdapter"),
-        .testTarget(name: "IMAPAdapterTests", dependencies: ["IMAPAdapter", "MailParsing", "IntakeCore", "IntakeStore", "IntakeTesting"], path: "Adapters/IMAP/Tests/IMAPAdapterTests"),
+        .testTarget(name: "IMAPAdapterTests", dependencies: ["IMAPAdapter", "MailParsing", "IntakeCore", "IntakeStore", "IntakeTesting",
+                                                            .product(name: "AsyncHTTPClient", package: "async-http-client")], path: "Adapters/IMAP/Tests/IMAPAdapterTests"),
         .executableTarget(name: "imap-bench", dependencies: ["IMAPAdapter", "IntakeCore", "IntakeStore", .product(name: "Logging", package: "swift-log")], path: "Adapters/IMAP/Bench/IMAPBench"),
 
         // Social mentions: RSS and Atom through libxml2, fetched with libcurl.

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import IntakeCore
 import IntakeStore
+import IntakeTesting
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -16,7 +17,7 @@ import Testing
 
     static func intake(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try CrashTests.intakeBinary())
+        process.executableURL = URL(fileURLWithPath: try GatewayProcess.binary())
         process.arguments = arguments
         process.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
@@ -52,7 +53,7 @@ import Testing
         try "adapters: [{kind: generic, name: api}]\nlog: {level: warning}\n".write(toFile: config, atomically: true, encoding: .utf8)
         let port = Int.random(in: 40001...50000)
         let server = Process()
-        server.executableURL = URL(fileURLWithPath: try CrashTests.intakeBinary())
+        server.executableURL = URL(fileURLWithPath: try GatewayProcess.binary())
         server.arguments = ["serve", "--config", config, "--data-dir", dir, "--port", String(port)]
         server.environment = ["PATH": "/usr/bin:/bin"]  // no INTAKE_ADMIN_TOKEN: one is generated
         let log = Pipe()

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOHTTP1
 import Foundation
+import IntakeTesting
 import NIOCore
 import Synchronization
 import Testing
@@ -8,38 +9,16 @@ import Testing
 /// Kills a real `intake serve` process with SIGKILL under concurrent load, restarts it, and checks that
 /// every message that got a 202 is stored, and stored once.
 @Suite(.serialized) struct CrashTests {
-    static let token = "crash-admin-token-0123456789"
 
-    /// The `intake` executable built beside this test bundle.
-    static func intakeBinary() throws -> String {
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [dir, dir.deletingLastPathComponent()] {
-            let path = candidate.appendingPathComponent("intake").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        throw TestFailure("the intake executable is not built next to \(dir.path); run swift build first")
-    }
+    static let token = GatewayProcess.adminToken
 
     static func launch(dataDir: String, port: Int, yaml: String = "adapters: [{kind: generic, name: api}]\n",
                        environment: [String: String] = [:]) throws -> Process {
-        let config = dataDir + "/intake.yaml"
-        try (yaml + "\nlog: {level: warning}\n").write(toFile: config, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try intakeBinary())
-        process.arguments = ["serve", "--config", config, "--data-dir", dataDir, "--port", String(port)]
-        process.environment = environment.merging(["INTAKE_ADMIN_TOKEN": token, "PATH": "/usr/bin:/bin"]) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        return process
+        try GatewayProcess.launch(dataDir: dataDir, port: port, yaml: yaml, environment: environment)
     }
 
     static func waitReady(port: Int, client: HTTPClient) async throws {
-        for _ in 0..<200 {
-            if let response = try? await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/readyz"), timeout: .seconds(1)),
-               response.status == .ok { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw TestFailure("intake did not become ready on port \(port)")
+        try await GatewayProcess.waitReady(port: port, client: client)
     }
 
     static func post(port: Int, id: String, client: HTTPClient) async throws -> [String: Any]? {

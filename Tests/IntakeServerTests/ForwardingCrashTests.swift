@@ -66,10 +66,7 @@ import Testing
     }
 
     func get(port: Int, _ path: String, client: HTTPClient) async throws -> [String: Any] {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-        request.headers.add(name: "Authorization", value: "Bearer \(CrashTests.token)")
-        let body = try await client.execute(request, timeout: .seconds(5)).body.collect(upTo: 1 << 20)
-        return (try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]) ?? [:]
+        try await GatewayProcess.get(port: port, path, client: client)
     }
 
     func eventually<T>(_ probe: () async throws -> T?) async throws -> T {
