@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import IntakeCore
 import IntakeServer
@@ -210,6 +211,36 @@ import Testing
             #expect(json(try await gw.request(.GET, "/v1/alerts/\(id)").body)["acknowledged_via"] as? String == "slack")
             let unsigned = try await gw.request(.POST, "/v1/alerts/slack-actions", json: "payload=%7B%7D", token: nil, contentType: "application/x-www-form-urlencoded")
             #expect(unsigned.status == 401)
+        }
+    }
+
+    @Test func aConsoleFollowsAlertsOnTheEventStream() async throws {
+        try await with(ackTimeout: "1h") { gw, stub in
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(gw.port)/v1/events/stream?types=alert.sent,alert.acknowledged")
+            request.headers.add(name: "Authorization", value: "Bearer \(TestGateway.adminToken)")
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            #expect(response.headers["Content-Type"].first == "text/event-stream")
+            var chunks = response.body.makeAsyncIterator()
+            var seen = ""
+            /// Reads the stream until `text` shows up (5 s at most).
+            func read(until text: String) async throws {
+                let deadline = ContinuousClock.now + .seconds(5)
+                while !seen.contains(text), ContinuousClock.now < deadline {
+                    guard let chunk = try await chunks.next() else { break }
+                    seen += String(buffer: chunk)
+                }
+            }
+            let start = ContinuousClock.now
+            _ = try await gw.post(#"{"external_id":"u-1","channel":"chat","sender":{"name":"Kim","phone":"+14155550178"},"body":"Refund now."}"#)
+            try await read(until: "event: alert.sent")
+            #expect(seen.contains("event: alert.sent") && ContinuousClock.now - start < .seconds(2), "\(seen)")
+            let alert = try await alert(gw, case: "C-1")
+            #expect(try await gw.request(.POST, "/v1/alerts/\(alert["id"] as? Int ?? 0)/ack").status == 200)
+            try await read(until: "event: alert.acknowledged")
+            #expect(seen.contains("event: alert.acknowledged"), "\(seen)")
+            // Only the asked-for types: no message or urgency events.
+            #expect(!seen.contains("event: message.received") && !seen.contains("event: case.urgency_changed"))
+            _ = stub
         }
     }
 

@@ -20,16 +20,20 @@ public final class EscalationEngine: EventHandler, Sendable {
     let logger: Logger
     /// Fired after pages were enqueued, so the notifiers send at once.
     let enqueued: CommitSignal
+    /// Fired after case events were written (the API's event stream sends them at once).
+    let published: CommitSignal?
     /// When recent messages arrived, for the volume rule (in memory: after a restart it fills again).
     private let recent = Mutex<[Date]>([])
 
-    public init(store: any Store, oncall: OnCallConfig, pages: PageBuilder, clock: any WallClock, logger: Logger, enqueued: CommitSignal) {
+    public init(store: any Store, oncall: OnCallConfig, pages: PageBuilder, clock: any WallClock, logger: Logger, enqueued: CommitSignal,
+                published: CommitSignal? = nil) {
         self.store = store
         self.oncall = oncall
         self.pages = pages
         self.clock = clock
         self.logger = logger
         self.enqueued = enqueued
+        self.published = published
     }
 
     /// Decides each new message's urgency, then writes every decision of the page of events (events
@@ -100,6 +104,7 @@ public final class EscalationEngine: EventHandler, Sendable {
         guard !batch.decisions.isEmpty else { return }
         let alerts = try await store.recordUrgency(batch.decisions, actor: Self.rulesActor, at: clock.now())
         if alerts.contains(where: { $0 != nil }) { enqueued.fire() }
+        published?.fire()
         for (alert, (decision, reference)) in zip(alerts, zip(batch.decisions, batch.references)) {
             guard let alert else { continue }
             logger.notice("call-now alert opened", metadata: ["case": "\(reference)", "alert": "\(alert.id)", "paged": "\(decision.alert?.summary ?? "")"])

@@ -18,6 +18,8 @@ struct AlertRoutes {
     let oncall: OnCallConfig?
     let notify: NotifyConfig
     let publicBaseURL: String?
+    /// Fired after an alert's events were written, so the event stream sends them at once.
+    let published: CommitSignal
     let clock: any WallClock
     let maxBodyBytes: Int
 
@@ -60,6 +62,7 @@ struct AlertRoutes {
             }
             let alert = try await alert(context)
             let updated = try await store.recordOutcome(alertID: alert.id, outcome: body.outcome, by: principal.name, at: clock.now())
+            published.fire()
             // Not reached: offer the people to reach instead (foreman, supervisor, technician), and remind to call again.
             var alternates: [AlternateContact] = []
             var retryAt: Date?
@@ -80,6 +83,7 @@ struct AlertRoutes {
             do {
                 let event = try await store.appendEvent(caseID: caseID, type: .urgencyChanged, actor: principal.name, at: clock.now(),
                                                         data: ["urgent": String(body.urgent), "reasons": "\(reason) (by \(principal.name))", "source": "manual"])
+                published.fire()  // the escalation engine pages (or stops) now, not at its next poll
                 return try .json(API.EventBody(event), status: .accepted)
             } catch let error as StoreError where error.isNotFound {
                 throw Problem(status: .notFound, detail: error.message)
@@ -95,7 +99,9 @@ struct AlertRoutes {
 
     private func acknowledge(_ id: Int64, by person: String, via: String) async throws -> Alert {
         do {
-            return try await store.acknowledge(alertID: id, by: person, via: via, at: clock.now())
+            let alert = try await store.acknowledge(alertID: id, by: person, via: via, at: clock.now())
+            published.fire()
+            return alert
         } catch let error as StoreError where error.isConflict {
             throw Problem(status: .conflict, detail: error.message)
         }
@@ -126,7 +132,7 @@ struct AlertRoutes {
         if form.first("Digits") == "1" {
             let called = form.first("To") ?? form.first("Called") ?? ""
             let person = oncall?.people.first { $0.phone == called }?.name ?? called
-            if (try? await store.acknowledge(alertID: alert.id, by: person, via: "voice", at: clock.now())) != nil {
+            if (try? await acknowledge(alert.id, by: person, via: "voice")) != nil {
                 say = "Acknowledged. Please call the customer now. The details are in your text message."
             } else {
                 say = "This alert was already taken. Thank you."
@@ -156,7 +162,7 @@ struct AlertRoutes {
         let text: String
         switch actionID {
         case "intake_ack":
-            text = (try? await store.acknowledge(alertID: alert.id, by: person, via: "slack", at: clock.now())) != nil
+            text = (try? await acknowledge(alert.id, by: person, via: "slack")) != nil
                 ? "Acknowledged by \(person): call the customer now." : "This alert was already taken."
         case "intake_escalate":
             let moved = alert.state == .paging ? ((try? await timer?.escalate(alert, early: true)) ?? false) : false

@@ -4,7 +4,8 @@ import Hummingbird
 import IntakeCore
 import ServiceLifecycle
 
-/// `/v1/events`: the case stream by sequence number, as pages and as a server-sent-events stream.
+/// `/v1/events`: the case stream by sequence number, as pages and as a server-sent-events stream;
+/// `?types=` narrows either to some event types (an on-call console follows `alert.*`).
 struct EventRoutes {
     let store: any CaseStore
     let commits: CommitSignal
@@ -16,20 +17,29 @@ struct EventRoutes {
             try context.require(.rep)
             let after = try request.intQuery("after", range: 0...Int64.max) ?? 0
             let limit = Int(try request.intQuery("limit", range: 1...1000) ?? 100)
+            let types = Self.types(request)
             let events = try await store.events(after: after, limit: limit)
-            return try .json(API.Page(items: events.map(API.EventBody.init), next: events.last.map { String($0.seq) }))
+            return try .json(API.Page(items: events.filter { types?.contains($0.type.rawValue) ?? true }.map(API.EventBody.init),
+                                      next: events.last.map { String($0.seq) }))
         }
         table.on("/v1/events/stream", method: .get) { request, context in
             try context.require(.rep)
             let start = try request.intQuery("after", range: 0...Int64.max)
                 ?? request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { Int64($0) } ?? 0
+            let types = Self.types(request)
             return Response(
                 status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-                body: ResponseBody { writer in try await stream(from: start, to: &writer) })
+                body: ResponseBody { writer in try await stream(from: start, types: types, to: &writer) })
         }
     }
 
-    private func stream(from start: Int64, to writer: inout any ResponseBodyWriter) async throws {
+    /// `?types=alert.sent,alert.escalated`: only these event types (a console watching alerts); nil for all.
+    static func types(_ request: Request) -> Set<String>? {
+        guard let text = request.uri.queryParameters.get("types"), !text.isEmpty else { return nil }
+        return Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+    }
+
+    private func stream(from start: Int64, types: Set<String>?, to writer: inout any ResponseBodyWriter) async throws {
         let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let commits = self.commits.subscribe()
         let idlePoll = self.idlePoll
@@ -52,9 +62,10 @@ struct EventRoutes {
                     while true {
                         let events = try await store.events(after: after, limit: 500)
                         for event in events {
+                            after = event.seq
+                            guard types?.contains(event.type.rawValue) ?? true else { continue }
                             let data = String(decoding: try API.encoder.encode(API.EventBody(event)), as: UTF8.self)
                             try await writer.write(ByteBuffer(string: "id: \(event.seq)\nevent: \(event.type.rawValue)\ndata: \(data)\n\n"))
-                            after = event.seq
                         }
                         if events.count < 500 { break }
                     }

@@ -78,7 +78,7 @@ public final class Gateway: Sendable {
         QuarantineRoutes(store: store, retrier: retrier, metrics: metrics).mount(on: table)
         DeliveryRoutes(store: store, clock: clock).mount(on: table)
         AlertRoutes(store: store, timer: escalation?.timer, retry: escalation?.retry, oncall: config.oncall, notify: config.notify, publicBaseURL: config.server.publicBaseURL,
-                    clock: clock, maxBodyBytes: config.server.maxBodyBytes).mount(on: table)
+                    published: stream.commits, clock: clock, maxBodyBytes: config.server.maxBodyBytes).mount(on: table)
         OperationsRoutes(readiness: readiness, health: health, metrics: metrics, store: store, openAPI: Self.openAPIDocument,
                          sources: config.adapters.compactMap { $0 as? any SourceStatusReporting }).mount(on: table)
     }
@@ -107,7 +107,7 @@ public final class Gateway: Sendable {
         let base = publicBase
         return Escalation(oncall: oncall, notify: config.notify, store: store, client: client,
                           caseLink: { [template = caseLinkTemplate] in template.replacingOccurrences(of: "{ref}", with: $0) },
-                          voiceActionURL: { "\(base)/v1/alerts/\($0)/voice" }, clock: clock, logger: logger)
+                          voiceActionURL: { "\(base)/v1/alerts/\($0)/voice" }, clock: clock, logger: logger, published: stream.commits)
     }
 
     /// The base URL people and providers reach this gateway at.
