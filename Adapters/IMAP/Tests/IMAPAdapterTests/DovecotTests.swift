@@ -99,6 +99,32 @@ import Testing
         }
     }
 
+    @Test func anOAuth2TokenLogsInWithXOAUTH2AndABadTokenIsRefusedWithoutTheToken() async throws {
+        let token = "ya29.good-" + UUID().uuidString
+        let server = try DovecotServer(oauth2Token: token)
+        for index in 1...3 { try server.deliver(TestMail.make(index)) }
+
+        let bad = "ya29.expired-" + UUID().uuidString
+        let refused = try IntakeHarness(adapter: .forTest(server, credential: .bearer(bad)))
+        try await refused.run { () async throws in
+            let error = try await #require(throws: IMAPError.self) { try await refused.service.pollOnce() }
+            #expect(error.isLoginRefused)
+            #expect(!error.description.contains(bad) && !error.description.contains(token))
+            #expect(try await refused.cursor() == nil)
+        }
+
+        let harness = try IntakeHarness(adapter: .forTest(server, credential: .bearer(token)))
+        try await harness.run { () async throws in
+            #expect(try await harness.service.pollOnce() == 3)
+            #expect(try await harness.messageEvents().count == 3)
+        }
+        // Dovecot's oauth2 passdb checked both tokens with the introspection endpoint; the login was SASL XOAUTH2.
+        let checks = try String(contentsOf: server.introspectionLog, encoding: .utf8).split(separator: "\n")
+        #expect(checks.contains { $0.contains("\"active\": true") } && checks.contains { $0.contains("\"active\": false") })
+        let log = try String(contentsOf: server.root.appendingPathComponent("dovecot.log"), encoding: .utf8)
+        #expect(log.contains("user=<ann>, method=XOAUTH2"), "no XOAUTH2 login in the Dovecot log")
+    }
+
     @Test func anUntrustedCertificateIsATLSError() async throws {
         let server = try DovecotServer(tls: true)
         let harness = try IntakeHarness(adapter: .forTest(server, tls: .imaps))  // no ca_file: the self-signed cert is not trusted

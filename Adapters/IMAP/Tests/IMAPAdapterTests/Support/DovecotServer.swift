@@ -16,6 +16,12 @@ final class DovecotServer: @unchecked Sendable {
     let tlsPort: Int?
     /// The self-signed certificate to trust, when started with `tls`.
     let certificateFile: String?
+    /// The OAuth2 access token Dovecot accepts for `user` (SASL XOAUTH2 and OAUTHBEARER), when started with one.
+    let oauth2Token: String?
+    /// The token introspection endpoint Dovecot's `oauth2` passdb asks, when started with a token.
+    private var introspection: Process?
+    /// Every introspection request Dovecot made, one JSON object a line.
+    var introspectionLog: URL { root.appendingPathComponent("introspection.jsonl") }
 
     private var configFile: String { root.appendingPathComponent("dovecot.conf").path }
     /// INBOX as a maildir.
@@ -26,12 +32,13 @@ final class DovecotServer: @unchecked Sendable {
     static let dovecot = "/usr/sbin/dovecot"
     static let doveadm = "/usr/bin/doveadm"
 
-    init(tls: Bool = false, password: String = "pw-" + UUID().uuidString.prefix(12).lowercased()) throws {
+    init(tls: Bool = false, password: String = "pw-" + UUID().uuidString.prefix(12).lowercased(), oauth2Token: String? = nil) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.dovecot), FileManager.default.isExecutableFile(atPath: Self.doveadm) else {
             throw HarnessError("Dovecot is not installed (\(Self.dovecot)); these tests need a real IMAP server: apt-get install -y dovecot-imapd")
         }
         guard getuid() == 0 else { throw HarnessError("the Dovecot test harness runs dovecot standalone and needs root") }
         self.password = password
+        self.oauth2Token = oauth2Token
         root = URL(fileURLWithPath: "/tmp").appendingPathComponent("imap-test-\(UUID().uuidString.prefix(8))")
         let fm = FileManager.default
         for dir in ["run", "state", "mail"] {
@@ -53,6 +60,28 @@ final class DovecotServer: @unchecked Sendable {
             tlsPort = nil
         }
         try "\(Self.user):{PLAIN}\(password)::::::\n".write(to: root.appendingPathComponent("passwd"), atomically: true, encoding: .utf8)
+        var mechanisms = "plain login"
+        var oauth2Lines = ""
+        if let oauth2Token {
+            let introspectionPort = try startIntrospection(token: oauth2Token)
+            let settings = root.appendingPathComponent("dovecot-oauth2.conf.ext").path
+            try """
+                introspection_mode = post
+                introspection_url = http://127.0.0.1:\(introspectionPort)/introspect
+                username_attribute = username
+                active_attribute = active
+                active_value = true
+                timeout_msecs = 5000
+                """.write(toFile: settings, atomically: true, encoding: .utf8)
+            mechanisms += " xoauth2 oauthbearer"
+            oauth2Lines = """
+                passdb {
+                  driver = oauth2
+                  mechanisms = xoauth2 oauthbearer
+                  args = \(settings)
+                }
+                """
+        }
         let config = """
             base_dir = \(root.path)/run
             state_dir = \(root.path)/state
@@ -61,15 +90,18 @@ final class DovecotServer: @unchecked Sendable {
             protocols = imap
             \(tlsLines)
             disable_plaintext_auth = no
-            auth_mechanisms = plain login
+            auth_mechanisms = \(mechanisms)
+            auth_failure_delay = 0
             mail_location = maildir:\(root.path)/mail/%u
             passdb {
               driver = passwd-file
+              mechanisms = plain login
               args = \(root.path)/passwd
             }
+            \(oauth2Lines)
             userdb {
               driver = static
-              args = uid=65534 gid=65534 home=\(root.path)/mail/%u
+              args = uid=65534 gid=65534 home=\(root.path)/mail/%u allow_all_users=yes
             }
             service imap-login {
               chroot =
@@ -82,6 +114,10 @@ final class DovecotServer: @unchecked Sendable {
             }
             service anvil {
               chroot =
+              # No per-IP penalty after a failed login (2, 4, 8, 15 s), which tests of bad logins would wait out.
+              unix_listener anvil-auth-penalty {
+                mode = 0
+              }
             }
             """
         try config.write(toFile: configFile, atomically: true, encoding: .utf8)
@@ -94,6 +130,7 @@ final class DovecotServer: @unchecked Sendable {
 
     deinit {
         try? stop()
+        introspection?.terminate()
         try? FileManager.default.removeItem(at: root)
     }
 
@@ -199,6 +236,52 @@ final class DovecotServer: @unchecked Sendable {
     func uidValidity() throws -> UInt32? {
         let output = try doveadm(["mailbox", "status", "-u", Self.user, "uidvalidity", "INBOX"])
         return output.split(separator: "=").last.flatMap { UInt32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    /// Starts a token introspection endpoint (RFC 7662 shape) that calls `token` active for `user`;
+    /// returns its port.
+    private func startIntrospection(token: String) throws -> Int {
+        let script = """
+            import json, sys, urllib.parse
+            from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+            token, user, log = sys.argv[1], sys.argv[2], sys.argv[3]
+            class Handler(BaseHTTPRequestHandler):
+                protocol_version = "HTTP/1.1"
+                def do_POST(self):
+                    body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                    presented = urllib.parse.parse_qs(body).get("token", [None])[0]
+                    with open(log, "a") as f:
+                        f.write(json.dumps({"path": self.path, "content_type": self.headers.get("Content-Type"), "active": presented == token}) + "\\n")
+                    answer = json.dumps({"active": True, "username": user} if presented == token else {"active": False}).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(answer)))
+                    self.end_headers()
+                    self.wfile.write(answer)
+                def log_message(self, *args):
+                    pass
+            server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+            print(server.server_address[1], flush=True)
+            server.serve_forever()
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, token, Self.user, introspectionLog.path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        introspection = process
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += chunk
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw HarnessError("the token introspection endpoint did not start")
+        }
+        return port
     }
 
     // MARK: - processes and ports

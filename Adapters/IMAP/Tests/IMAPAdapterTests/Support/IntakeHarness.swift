@@ -70,12 +70,12 @@ struct IntakeHarness {
 extension IMAPAdapter {
     /// An adapter for a test server: plain IMAP on loopback unless `tls` says otherwise.
     static func forTest(
-        _ server: DovecotServer, name: String = "support", tls: IMAPServer.TLSMode = .none, password: String? = nil,
+        _ server: DovecotServer, name: String = "support", tls: IMAPServer.TLSMode = .none, password: String? = nil, credential: IMAPServer.Credential? = nil,
         caFile: String? = nil, afterStore: AfterStore = .seen, limits: Limits = Limits(), mailboxes: [String] = ["INBOX"]
     ) -> IMAPAdapter {
         let port = tls == .imaps ? (server.tlsPort ?? server.port) : server.port
         let imap = IMAPServer(host: "127.0.0.1", port: port, tls: tls, caFile: caFile, user: DovecotServer.user,
-                              credential: .password(password ?? server.password))
+                              credential: credential ?? .password(password ?? server.password))
         return IMAPAdapter(name: name, configuration: Configuration(server: imap, mailboxes: mailboxes, afterStore: afterStore, limits: limits),
                            logger: IntakeHarness.logger)
     }
