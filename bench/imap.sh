@@ -75,7 +75,7 @@ field() { echo "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k {print $2}'; }
 unseen INBOX
 PY=$(python3 "$BENCH/baseline.py" "$PORT" ann INBOX "$WORK/baseline.sqlite" | grep RESULT)
 unseen INBOX
-SW=$("$BIN" --port "$PORT" --user ann --mailbox INBOX --db "$WORK/gateway.sqlite" | grep RESULT)
+SW=$(${IMAP_BENCH_WRAP:-} "$BIN" --port "$PORT" --user ann --mailbox INBOX --db "$WORK/gateway.sqlite" | grep RESULT)
 BIG=$("$BIN" --port "$PORT" --user ann --mailbox Big --db "$WORK/big.sqlite" --max-bytes $((26 * 1024 * 1024)) | grep RESULT)
 BIG_SIZE=$(find "$WORK/mail/ann/.Big" -type f -path '*/cur/*' -o -type f -path '*/new/*' | xargs stat -c %s | head -1)
 

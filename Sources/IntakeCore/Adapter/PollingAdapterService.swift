@@ -61,7 +61,7 @@ public struct PollingAdapterService: Service {
         let context = PollContext(clock: clock) { [store] key in try await store.cursor(key: key) }
         let items = try await adapter.poll(context)
         if items.isEmpty { return 0 }
-        let requests = items.map(request(for:))
+        let requests = await normalize(items)
         let outcomes: [IngestOutcome]
         do {
             outcomes = try await stream.submit(requests)
@@ -71,6 +71,23 @@ public struct PollingAdapterService: Service {
         }
         try await adapter.didCommit(items, outcomes: outcomes)
         return items.count
+    }
+
+    /// The items' requests in order; a large batch is normalized on every core at once (decoding mail
+    /// is most of a poll's CPU), in contiguous chunks so the order stays the cursors' order.
+    private func normalize(_ items: [PolledItem]) async -> [IngestRequest] {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, items.count / 16 + 1)
+        guard workers > 1 else { return items.map(request(for:)) }
+        let size = (items.count + workers - 1) / workers
+        return await withTaskGroup(of: (Int, [IngestRequest]).self) { group in
+            for start in stride(from: 0, to: items.count, by: size) {
+                let chunk = Array(items[start..<min(items.count, start + size)])
+                group.addTask { (start, chunk.map(request(for:))) }
+            }
+            var parts: [(Int, [IngestRequest])] = []
+            for await part in group { parts.append(part) }
+            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
     }
 
     private func request(for item: PolledItem) -> IngestRequest {

@@ -10,9 +10,10 @@
 public enum ReplyTrimmer {
     /// `text` without quoted replies and signature; trimmed, at most one blank line in a row.
     public static func newText(of text: String) -> String {
-        let lines = TextDecoding.normalizeLineEnds(text)
-            .split(separator: "\n", omittingEmptySubsequences: false)
-            .map(String.init)
+        // Split as UTF-8 (no grapheme breaking): line ends are plain LF after normalizing.
+        let lines = TextDecoding.normalizeLineEnds(text).utf8
+            .split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
         let cut = firstCutLine(lines) ?? lines.count
         var kept: [String] = []
         for line in lines[..<cut] where !isQuoted(line) {
@@ -26,23 +27,29 @@ public enum ReplyTrimmer {
         line.drop(while: { $0 == " " || $0 == "\t" }).first == ">"
     }
 
-    /// Index of the first line from which everything is history or signature.
+    /// Index of the first line from which everything is history or signature. Each line is trimmed
+    /// and lower-cased once (this runs over every line of every mail).
     static func firstCutLine(_ lines: [String]) -> Int? {
         for (index, raw) in lines.enumerated() {
-            let line = raw.trimmingWhitespace
             if raw == "-- " || raw == "--" { return index }
-            if isSignOff(line) || isOriginalMessageRule(line) { return index }
-            if isAttribution(line) { return index }
+            // Every rule needs one of these first letters (`sent from`, `---`, `on `, `from:`, `____`...).
+            guard let first = raw.utf8.first(where: { $0 != 32 && $0 != 9 }), mayStartCut(first) else { continue }
+            let line = raw.trimmingWhitespace
+            guard !line.isEmpty else { continue }
+            let lower = line.lowercased()
+            if isSignOff(lower: lower) || isOriginalMessageRule(lower: lower) { return index }
+            let starts = startsAttribution(lower: lower)
+            if starts && endsAttribution(lower: lower) { return index }
             // An attribution wrapped by the sender's client: "On <date>, Name <" / "addr> wrote:".
-            if index + 1 < lines.count, startsAttribution(line),
-               isAttribution(line + " " + lines[index + 1].trimmingWhitespace) {
+            if starts, index + 1 < lines.count, endsAttribution(lower: lower + " " + lines[index + 1].trimmingWhitespace.lowercased()),
+               line.count + lines[index + 1].count < 200 {
                 return index
             }
             if isUnderscoreRule(line), index + 1 < lines.count,
                lines[index + 1].trimmingWhitespace.lowercased().hasPrefix("from:") {
                 return index
             }
-            if line.lowercased().hasPrefix("from:"), hasOutlookHeaderBelow(lines, from: index),
+            if lower.hasPrefix("from:"), hasOutlookHeaderBelow(lines, from: index),
                !followsForwardMarker(lines, at: index) {
                 return index
             }
@@ -50,35 +57,50 @@ public enum ReplyTrimmer {
         return nil
     }
 
+    /// Whether a line starting with this byte can start a cut (ASCII letters either case; any non-ASCII
+    /// byte, as `envoyé` or a non-breaking space, is looked at fully).
+    private static func mayStartCut(_ byte: UInt8) -> Bool {
+        if byte >= 0x80 { return true }
+        switch byte | 0x20 {  // ASCII lower case
+        case UInt8(ascii: "s"), UInt8(ascii: "g"), UInt8(ascii: "v"), UInt8(ascii: "e"), UInt8(ascii: "o"), UInt8(ascii: "a"),
+             UInt8(ascii: "l"), UInt8(ascii: "f"):
+            return true
+        default:
+            return byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+        }
+    }
+
     private static let attributionStarts = ["on ", "am ", "le ", "el ", "op "]
     private static let attributionEnds = ["wrote:", "schrieb:", "a écrit :", "a écrit:", "escribió:", "geschreven:", "schreef:"]
+    private static let signOffs = [
+        "sent from my ", "sent from outlook", "sent from mail for windows", "sent from yahoo mail",
+        "sent from samsung", "get outlook for ios", "get outlook for android", "von meinem iphone gesendet",
+        "envoyé de mon iphone", "enviado desde mi iphone",
+    ]
 
-    private static func startsAttribution(_ line: String) -> Bool {
-        let lower = line.lowercased()
-        return attributionStarts.contains { lower.hasPrefix($0) } && line.count < 200
+    private static func startsAttribution(lower: String) -> Bool {
+        lower.count < 200 && attributionStarts.contains { lower.hasPrefix($0) }
+    }
+
+    private static func endsAttribution(lower: String) -> Bool {
+        attributionEnds.contains { lower.hasSuffix($0) }
     }
 
     static func isAttribution(_ line: String) -> Bool {
-        guard startsAttribution(line) else { return false }
         let lower = line.lowercased()
-        return attributionEnds.contains { lower.hasSuffix($0) }
+        return startsAttribution(lower: lower) && endsAttribution(lower: lower)
     }
 
-    static func isSignOff(_ line: String) -> Bool {
-        let lower = line.lowercased()
-        let prefixes = [
-            "sent from my ", "sent from outlook", "sent from mail for windows", "sent from yahoo mail",
-            "sent from samsung", "get outlook for ios", "get outlook for android", "von meinem iphone gesendet",
-            "envoyé de mon iphone", "enviado desde mi iphone",
-        ]
-        return lower.count < 80 && prefixes.contains { lower.hasPrefix($0) }
+    static func isSignOff(_ line: String) -> Bool { isSignOff(lower: line.lowercased()) }
+
+    private static func isSignOff(lower: String) -> Bool {
+        lower.count < 80 && signOffs.contains { lower.hasPrefix($0) }
     }
 
-    private static func isOriginalMessageRule(_ line: String) -> Bool {
-        let lower = line.lowercased()
+    private static func isOriginalMessageRule(lower: String) -> Bool {
+        guard lower.hasPrefix("---") else { return false }
         let core = lower.trimmingCharacters(in: "- ")
-        return lower.hasPrefix("---") && (core == "original message" || core == "ursprüngliche nachricht"
-            || core == "message d'origine" || core == "mensaje original")
+        return core == "original message" || core == "ursprüngliche nachricht" || core == "message d'origine" || core == "mensaje original"
     }
 
     private static func isUnderscoreRule(_ line: String) -> Bool {

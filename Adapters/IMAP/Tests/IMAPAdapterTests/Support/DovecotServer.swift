@@ -242,9 +242,15 @@ final class DovecotServer: @unchecked Sendable {
     /// returns its port.
     private func startIntrospection(token: String) throws -> Int {
         let script = """
-            import json, sys, urllib.parse
+            import json, os, sys, threading, time, urllib.parse
             from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
             token, user, log = sys.argv[1], sys.argv[2], sys.argv[3]
+            parent = os.getppid()
+            def leave_with_parent():  # the test process may end without stopping us
+                while os.getppid() == parent:
+                    time.sleep(0.5)
+                os._exit(0)
+            threading.Thread(target=leave_with_parent, daemon=True).start()
             class Handler(BaseHTTPRequestHandler):
                 protocol_version = "HTTP/1.1"
                 def do_POST(self):
