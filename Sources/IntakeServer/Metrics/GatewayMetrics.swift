@@ -15,6 +15,9 @@ public final class GatewayMetrics: IngestObserver, WebhookObserver, Sendable {
     private let batchSize: Recorder
     private let quarantineGauge: CoreMetrics.Gauge
     private let quarantineSize = Mutex(0)
+    /// Counters by label and dimensions, made once: asking the registry each time cost a lock and
+    /// hashing per message on the commit path.
+    private let counters = Mutex<[String: CoreMetrics.Counter]>([:])
 
     public init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -35,7 +38,7 @@ public final class GatewayMetrics: IngestObserver, WebhookObserver, Sendable {
             case (.stored(let receipt), .message(let message)):
                 messages(channel: message.channel.rawValue, outcome: receipt.duplicate ? "duplicate" : "stored")
                 if receipt.openedCase {
-                    Counter(label: "intake_cases_opened_total", dimensions: [("channel", message.channel.rawValue)], factory: factory).increment()
+                    counter("intake_cases_opened_total", [("channel", message.channel.rawValue)]).increment()
                 }
             case (.quarantined, .quarantine(let entry)):
                 messages(channel: entry.adapter, outcome: "quarantined")
@@ -47,17 +50,27 @@ public final class GatewayMetrics: IngestObserver, WebhookObserver, Sendable {
     }
 
     public func didRefuse(adapter: String, status: Int, label: String) {
-        Counter(label: "intake_webhook_rejected_total", dimensions: [("adapter", adapter), ("reason", label), ("status", String(status))], factory: factory)
-            .increment()
+        counter("intake_webhook_rejected_total", [("adapter", adapter), ("reason", label), ("status", String(status))]).increment()
     }
 
     /// Counts an HTTP request refused before it reached an adapter (auth, size).
     public func refusedRequest(status: Int) {
-        Counter(label: "intake_http_refused_total", dimensions: [("status", String(status))], factory: factory).increment()
+        counter("intake_http_refused_total", [("status", String(status))]).increment()
     }
 
     private func messages(channel: String, outcome: String) {
-        Counter(label: "intake_messages_total", dimensions: [("channel", channel), ("outcome", outcome)], factory: factory).increment()
+        counter("intake_messages_total", [("channel", channel), ("outcome", outcome)]).increment()
+    }
+
+    /// The counter of `label` with `dimensions`, made on first use.
+    private func counter(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Counter {
+        let key = dimensions.reduce(label) { $0 + "|" + $1.0 + "=" + $1.1 }
+        return counters.withLock { cache in
+            if let counter = cache[key] { return counter }
+            let counter = CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
+            cache[key] = counter
+            return counter
+        }
     }
 
     public func setQuarantine(_ size: Int) {
