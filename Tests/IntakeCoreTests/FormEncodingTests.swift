@@ -29,4 +29,12 @@ import Testing
         #expect("".trimmedWhitespace() == "")
         #expect("café".trimmedWhitespace() == "café")
     }
+
+    @Test func encodingKeepsUnreservedCharactersEscapesTheRestAndRoundTrips() {
+        let pairs = [("To", "+14155550100"), ("Body", "Call Dana now: “fridge” & 3rd time <again> ~ok_-."), ("a b", "ü=&%")]
+        let body = FormEncoding.encode(pairs)
+        #expect(body.hasPrefix("To=%2B14155550100&Body=Call%20Dana%20now%3A%20%E2%80%9Cfridge%E2%80%9D%20%26%203rd%20time%20%3Cagain%3E%20~ok_-."))
+        #expect(body.hasSuffix("&a%20b=%C3%BC%3D%26%25"))
+        #expect(FormEncoding.parse(Data(body.utf8))?.map { "\($0.name)=\($0.value)" } == pairs.map { "\($0.0)=\($0.1)" })
+    }
 }
