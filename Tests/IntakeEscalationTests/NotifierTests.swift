@@ -116,7 +116,7 @@ import FoundationXML
             let form = Self.form(request)
             #expect(form.first("To") == page.address && form.first("From") == Self.from)
             let body = try #require(form.first("Body"))
-            #expect(body == TwilioSMSNotifier.body(for: page))
+            #expect(body == TwilioSMSBody.body(for: page))
             #expect(body.hasPrefix("Call Dana Reyes now: +14155550100 (C-42)\n"))
             #expect(body.hasSuffix("\nReply ACK 4821 to acknowledge."))
             #expect(body.contains("\"My fridge died & the food's spoiling - 3rd time <again>.\""))  // typographic punctuation as ASCII
@@ -137,7 +137,7 @@ import FoundationXML
             let form = Self.form(request)
             #expect(form.first("To") == page.address && form.first("From") == Self.from)
             let twiml = try #require(form.first("Twiml"))
-            #expect(twiml == TwilioVoiceNotifier.twiml(for: page))
+            #expect(twiml == TwilioVoiceTwiML.twiml(for: page))
             #expect(twiml.hasPrefix("<Response><Gather numDigits=\"1\" action=\"https://intake.example.com/v1/alerts/7/voice?step=1&amp;round=1\" method=\"POST\" timeout=\"10\"><Say>"))
             #expect(twiml.contains("food&apos;s spoiling &lt;again&gt;.&quot;") && twiml.contains("C-42. She says: &quot;My fridge died &amp; the"))
             #expect(twiml.hasSuffix("</Say><Say>Press 1 to acknowledge and take this call.</Say></Gather><Say>No key pressed. We will page the next person.</Say></Response>"))
@@ -230,7 +230,7 @@ import FoundationXML
             func allows(_ page: PageMessage) async throws -> Bool { throw Down() }
         }
         try await with { stub, client in
-            let notifier = TwilioSMSNotifier(account: TwilioAccount(accountSID: Self.accountSID, authToken: Self.authToken, from: Self.from,
+            let notifier = TwilioNotifier(.sms, account: TwilioAccount(accountSID: Self.accountSID, authToken: Self.authToken, from: Self.from,
                                                                     baseURL: stub.baseURL), client: client, gate: BrokenGate())
             let result = await notifier.deliver(try Self.delivery(Self.page(method: "sms", address: "+14155550123")))
             guard case .retry = result else { Issue.record("not a retry: \(result)"); return }
@@ -315,13 +315,13 @@ import FoundationXML
     @Test func aLongAlertStaysWithinTheSMSLimitAndKeepsTheACKLine() {
         var page = Self.page(method: "sms", address: "+14155550123")
         page.text = (1...40).map { "Line \($0): " + String(repeating: "complaint ", count: 8) }.joined(separator: "\n")
-        let short = TwilioSMSNotifier.body(for: page)
+        let short = TwilioSMSBody.body(for: page)
         #expect(short.contains("Line 6:") && !short.contains("Line 7:"))  // a few lines, not the whole alert
         #expect(short.hasSuffix("\nReply ACK 4821 to acknowledge."))
 
         page.text = (1...40).map { "Line \($0): " + String(repeating: "complaint ", count: 60) }.joined(separator: "\n")
-        let long = TwilioSMSNotifier.body(for: page)
-        #expect(long.utf16.count <= TwilioSMSNotifier.maxBodyLength)
+        let long = TwilioSMSBody.body(for: page)
+        #expect(long.utf16.count <= TwilioSMSBody.maxBodyLength)
         #expect(long.hasSuffix("...\nReply ACK 4821 to acknowledge."))
     }
 
@@ -337,12 +337,12 @@ import FoundationXML
     @Test func aLongSpeechStaysWithinTheTwiMLLimitAndWellFormed() throws {
         var page = Self.page(method: "voice", address: "+14155550123")
         page.speech = String(repeating: "Tom & Jerry <urgent> ", count: 400)
-        let twiml = TwilioVoiceNotifier.twiml(for: page)
-        #expect(twiml.utf16.count <= TwilioVoiceNotifier.maxTwimlLength)
+        let twiml = TwilioVoiceTwiML.twiml(for: page)
+        #expect(twiml.utf16.count <= TwilioVoiceTwiML.maxTwimlLength)
         #expect(twiml.hasSuffix("<Say>No key pressed. We will page the next person.</Say></Response>"))
         #if canImport(FoundationXML)
         _ = try XMLDocument(xmlString: twiml, options: [])
         #endif
-        #expect(TwilioVoiceNotifier.xmlEscaped("a\u{0}b\u{7}c\td") == "abc d")
+        #expect(TwilioVoiceTwiML.xmlEscaped("a\u{0}b\u{7}c\td") == "abc d")
     }
 }

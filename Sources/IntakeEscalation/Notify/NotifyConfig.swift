@@ -64,9 +64,9 @@ public struct NotifyConfig: Sendable, CustomStringConvertible, CustomReflectable
         let name = Self.destinationName(for: method)
         switch method {
         case "voice":
-            return twilio.map { TwilioVoiceNotifier(name: name, account: $0, client: client, timeout: timeout, maxConcurrency: maxConcurrency, gate: gate) }
+            return twilio.map { TwilioNotifier(.voice, name: name, account: $0, client: client, timeout: timeout, maxConcurrency: maxConcurrency, gate: gate) }
         case "sms":
-            return twilio.map { TwilioSMSNotifier(name: name, account: $0, client: client, timeout: timeout, maxConcurrency: maxConcurrency, gate: gate) }
+            return twilio.map { TwilioNotifier(.sms, name: name, account: $0, client: client, timeout: timeout, maxConcurrency: maxConcurrency, gate: gate) }
         case "slack":
             return slack.map { SlackNotifier(name: name, account: $0, client: client, timeout: timeout, maxConcurrency: maxConcurrency, gate: gate) }
         case "webhook":

@@ -27,6 +27,15 @@ enum NotifyPage {
         return .success(page)
     }
 
+    /// Sends the stored page with `send` unless it cannot be read or the gate holds it back (then the
+    /// result to record, nothing sent): what every notifier's `deliver` is.
+    static func deliver(_ delivery: Delivery, gate: any AlertGate, send: (PageMessage) async -> DeliveryResult) async -> DeliveryResult {
+        switch await open(delivery, gate: gate) {
+        case .failure(let result): return result
+        case .success(let page): return await send(page)
+        }
+    }
+
     /// The alert's text without a first line that only repeats the title (shown above it anyway).
     static func textBelowTitle(_ page: PageMessage) -> String {
         let text = page.text.trimmedWhitespace()

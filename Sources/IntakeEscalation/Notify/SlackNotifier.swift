@@ -27,11 +27,10 @@ public struct SlackNotifier: DeliveryDestination, CustomStringConvertible, Custo
     }
 
     public func deliver(_ delivery: Delivery) async -> DeliveryResult {
-        let page: PageMessage
-        switch await NotifyPage.open(delivery, gate: gate) {
-        case .failure(let result): return result
-        case .success(let opened): page = opened
-        }
+        await NotifyPage.deliver(delivery, gate: gate, send: post)
+    }
+
+    private func post(_ page: PageMessage) async -> DeliveryResult {
         guard let blocks = try? Self.blocksJSON(for: page) else {
             return .permanent(reason: "the Slack blocks are not valid JSON", status: nil)
         }

@@ -27,22 +27,21 @@ public struct WebhookNotifier: DeliveryDestination, CustomStringConvertible, Cus
     }
 
     public func deliver(_ delivery: Delivery) async -> DeliveryResult {
-        let page: PageMessage
-        switch await NotifyPage.open(delivery, gate: gate) {
-        case .failure(let result): return result
-        case .success(let opened): page = opened
-        }
+        await NotifyPage.deliver(delivery, gate: gate) { page in await post(page, key: delivery.key) }
+    }
+
+    private func post(_ page: PageMessage, key: String) async -> DeliveryResult {
         guard let url = URL(string: page.address), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
             return .permanent(reason: "the webhook address of \(page.person) is not an http or https URL", status: nil)
         }
-        guard let data = try? JSONSerialization.data(withJSONObject: Self.body(for: page, delivery: delivery.key),
+        guard let data = try? JSONSerialization.data(withJSONObject: Self.body(for: page, delivery: key),
                                                      options: [.sortedKeys, .withoutEscapingSlashes]) else {
             return .permanent(reason: "the page is not valid JSON", status: nil)
         }
         let timestamp = Int(clock.now().timeIntervalSince1970)
         let headers = [
             (WebhookSignature.header, WebhookSignature.sign(body: data, secret: secret, timestamp: timestamp)),
-            ("X-Intake-Delivery", delivery.key),
+            ("X-Intake-Delivery", key),
         ]
         switch await http.send(.POST, page.address, body: .raw(data, contentType: "application/json"), extraHeaders: headers) {
         case .failure(let result): return result

@@ -3,35 +3,11 @@ import Foundation
 import IntakeCore
 import IntakeForwarding
 
-/// Pages by phone call through Twilio's Calls API with inline TwiML: reads the alert out and takes a
-/// keypress (1 = acknowledge and call the customer) at the alert's voice action URL.
-public struct TwilioVoiceNotifier: DeliveryDestination, CustomStringConvertible, CustomReflectable {
+/// The TwiML of a voice page: reads the alert out and takes a keypress (1 = acknowledge and call the
+/// customer) at the alert's voice action URL, in at most Twilio's 4000 characters.
+public enum TwilioVoiceTwiML {
     /// Twilio's limit on the `Twiml` parameter.
     public static let maxTwimlLength = 4000
-
-    public let name: String
-    public let maxConcurrency: Int
-    let account: TwilioAccount
-    let http: TrackerHTTP
-    let gate: any AlertGate
-
-    public init(name: String = NotifyConfig.destinationName(for: "voice"), account: TwilioAccount, client: HTTPClient,
-                timeout: Duration = .seconds(10), maxConcurrency: Int = 16, gate: any AlertGate) {
-        self.name = name
-        self.maxConcurrency = maxConcurrency
-        self.account = account
-        self.gate = gate
-        http = TrackerHTTP(client: client, baseURL: account.baseURL, headers: account.headers, timeout: timeout, secrets: account.secrets)
-    }
-
-    public func deliver(_ delivery: Delivery) async -> DeliveryResult {
-        let page: PageMessage
-        switch await NotifyPage.open(delivery, gate: gate) {
-        case .failure(let result): return result
-        case .success(let opened): page = opened
-        }
-        return await account.create("Calls.json", to: page, ("Twiml", Self.twiml(for: page)), via: http)
-    }
 
     /// The call: the alert's speech and the ACK prompt inside a one-digit `<Gather>` that posts to the
     /// alert's voice action URL; without a key, the caller hears that the next person is paged.
@@ -76,7 +52,4 @@ public struct TwilioVoiceNotifier: DeliveryDestination, CustomStringConvertible,
         }
         return out
     }
-
-    public var description: String { "TwilioVoiceNotifier(\(name))" }
-    public var customMirror: Mirror { Mirror(self, children: ["name": name, "account": account]) }
 }

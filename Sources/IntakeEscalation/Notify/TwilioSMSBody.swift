@@ -3,37 +3,13 @@ import Foundation
 import IntakeCore
 import IntakeForwarding
 
-/// Pages by SMS through Twilio's Messages API: the alert's title, its first lines, the case link and
-/// how to acknowledge (`Reply ACK 4821 to acknowledge.`).
-public struct TwilioSMSNotifier: DeliveryDestination, CustomStringConvertible, CustomReflectable {
+/// The words of an SMS page: the alert's title, its first lines, the case link and how to acknowledge
+/// (`Reply ACK 4821 to acknowledge.`), in at most Twilio's 1600 characters.
+public enum TwilioSMSBody {
     /// Twilio refuses longer bodies (error 21617).
     public static let maxBodyLength = 1600
     /// How many lines of the alert's text a text message carries.
     static let textLines = 6
-
-    public let name: String
-    public let maxConcurrency: Int
-    let account: TwilioAccount
-    let http: TrackerHTTP
-    let gate: any AlertGate
-
-    public init(name: String = NotifyConfig.destinationName(for: "sms"), account: TwilioAccount, client: HTTPClient,
-                timeout: Duration = .seconds(10), maxConcurrency: Int = 16, gate: any AlertGate) {
-        self.name = name
-        self.maxConcurrency = maxConcurrency
-        self.account = account
-        self.gate = gate
-        http = TrackerHTTP(client: client, baseURL: account.baseURL, headers: account.headers, timeout: timeout, secrets: account.secrets)
-    }
-
-    public func deliver(_ delivery: Delivery) async -> DeliveryResult {
-        let page: PageMessage
-        switch await NotifyPage.open(delivery, gate: gate) {
-        case .failure(let result): return result
-        case .success(let opened): page = opened
-        }
-        return await account.create("Messages.json", to: page, ("Body", Self.body(for: page)), via: http)
-    }
 
     /// The text message: title, up to six lines of the alert, the case link, and the ACK instruction,
     /// which is always kept whole; typographic punctuation folded to ASCII; at most 1600 characters.
@@ -73,7 +49,4 @@ public struct TwilioSMSNotifier: DeliveryDestination, CustomStringConvertible, C
         }
         return String(out)
     }
-
-    public var description: String { "TwilioSMSNotifier(\(name))" }
-    public var customMirror: Mirror { Mirror(self, children: ["name": name, "account": account]) }
 }
