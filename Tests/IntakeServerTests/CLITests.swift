@@ -60,7 +60,7 @@ import Testing
         server.standardError = log
         try server.run()
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        try await CrashTests.waitReady(port: port, client: client)
+        try await GatewayProcess.waitReady(port: port, client: client)
 
         // The generated admin token is in a 0600 file, and its path (never the token) is logged.
         let tokenPath = dir + "/admin-token"

@@ -76,7 +76,7 @@ import Testing
     /// Waits until bob's three pages (call, SMS, Slack) arrived; returns how long after `start` the last
     /// one reached the stand-in (its arrival time, before the stand-in's own validation work).
     func bobsPages(_ stub: ProviderStub, since start: Date) async throws -> TimeInterval {
-        try await eventually {
+        try await eventually(every: .milliseconds(25)) {
             let bobs = try await pages(stub).filter { $0.to == Self.bob || $0.to == "U0BOB0001" }
             guard Set(bobs.map(\.operation)) == ["CreateCall", "CreateMessage", "chat_postMessage"] else { return nil }
             return bobs.map(\.at).max()!.timeIntervalSince(start)
@@ -84,7 +84,7 @@ import Testing
     }
 
     func alert(_ gw: TestGateway, case reference: String) async throws -> [String: Any] {
-        try await eventually {
+        try await eventually(every: .milliseconds(25)) {
             let items = json(try await gw.request(.GET, "/v1/alerts").body)["items"] as? [[String: Any]] ?? []
             return items.first { $0["case_id"] as? String == reference }
         }
@@ -109,7 +109,7 @@ import Testing
             #expect(try await pages(stub).allSatisfy { $0.to != Self.sue })
 
             // Nobody acknowledges: after 2 s sue gets a call and an SMS.
-            let toSue = try await eventually {
+            let toSue = try await eventually(every: .milliseconds(25)) {
                 let sue = try await pages(stub).filter { $0.to == Self.sue }
                 return sue.count == 2 ? sue.map(\.at).min()!.timeIntervalSince(start) : nil
             }
@@ -176,7 +176,7 @@ import Testing
             let code = alert["code"] as? String ?? ""
 
             #expect(try await text("SM0002", from: Self.bob, "ACK \(code)") == 200)
-            let acked = try await eventually {
+            let acked = try await eventually(every: .milliseconds(25)) {
                 let detail = json(try await gw.request(.GET, "/v1/alerts/\(id)").body)
                 return detail["state"] as? String == "acknowledged" ? detail : nil
             }
@@ -205,7 +205,7 @@ import Testing
             }
             let escalated = try await press("intake_escalate")
             #expect(escalated.status == 200 && escalated.body.contains("Escalated by bob"))
-            _ = try await eventually { try await pages(stub).filter { $0.to == Self.sue }.count == 2 ? true : nil }
+            _ = try await eventually(every: .milliseconds(25)) { try await pages(stub).filter { $0.to == Self.sue }.count == 2 ? true : nil }
             let acked = try await press("intake_ack")
             #expect(acked.status == 200 && acked.body.contains("Acknowledged by bob"))
             #expect(json(try await gw.request(.GET, "/v1/alerts/\(id)").body)["acknowledged_via"] as? String == "slack")
@@ -244,12 +244,4 @@ import Testing
         }
     }
 
-    /// Polls `probe` until it returns a value (10 s at most).
-    func eventually<T>(_ probe: () async throws -> T?) async throws -> T {
-        for _ in 0..<400 {
-            if let value = try await probe() { return value }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        throw TestFailure("timed out waiting")
-    }
 }

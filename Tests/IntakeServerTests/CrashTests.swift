@@ -9,22 +9,10 @@ import Testing
 /// Kills a real `intake serve` process with SIGKILL under concurrent load, restarts it, and checks that
 /// every message that got a 202 is stored, and stored once.
 @Suite(.serialized) struct CrashTests {
-
-    static let token = GatewayProcess.adminToken
-
-    static func launch(dataDir: String, port: Int, yaml: String = "adapters: [{kind: generic, name: api}]\n",
-                       environment: [String: String] = [:]) throws -> Process {
-        try GatewayProcess.launch(dataDir: dataDir, port: port, yaml: yaml, environment: environment)
-    }
-
-    static func waitReady(port: Int, client: HTTPClient) async throws {
-        try await GatewayProcess.waitReady(port: port, client: client)
-    }
-
     static func post(port: Int, id: String, client: HTTPClient) async throws -> [String: Any]? {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/messages")
         request.method = .POST
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Authorization", value: "Bearer \(GatewayProcess.adminToken)")
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: #"{"external_id":"\#(id)","sender":{"email":"\#(id)@example.com"},"body":"complaint \#(id)"}"#))
         let response = try await client.execute(request, timeout: .seconds(5))
@@ -37,10 +25,10 @@ import Testing
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let port = Int.random(in: 20000...40000)
-        let server = try Self.launch(dataDir: dataDir, port: port)
+        let server = try GatewayProcess.launch(dataDir: dataDir, port: port)
         // One client a server life: a client's pool backs off from a peer that died.
         let loadClient = HTTPClient(eventLoopGroupProvider: .singleton)
-        try await Self.waitReady(port: port, client: loadClient)
+        try await GatewayProcess.waitReady(port: port, client: loadClient)
 
         let pid = server.processIdentifier
         let tally = Tally()
@@ -72,10 +60,10 @@ import Testing
 
         let clock = ContinuousClock()
         let restartedAt = clock.now
-        let restarted = try Self.launch(dataDir: dataDir, port: port)
+        let restarted = try GatewayProcess.launch(dataDir: dataDir, port: port)
         defer { restarted.terminate(); restarted.waitUntilExit() }
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        try await Self.waitReady(port: port, client: client)
+        try await GatewayProcess.waitReady(port: port, client: client)
         print("crash test: restarted and ready in \(clock.now - restartedAt)")
         var missing: [String] = []
         for (id, messageID) in acked {
@@ -86,7 +74,7 @@ import Testing
         #expect(missing.isEmpty, "acknowledged but lost or re-stored after kill -9: \(missing.prefix(10))")
         // No case was created twice: one case per stored message, each with one message.
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/cases?limit=500")
-        request.headers.add(name: "Authorization", value: "Bearer \(Self.token)")
+        request.headers.add(name: "Authorization", value: "Bearer \(GatewayProcess.adminToken)")
         let page = try await client.execute(request, timeout: .seconds(5)).body.collect(upTo: 16 << 20)
         try await client.shutdown()
         let items = (try JSONSerialization.jsonObject(with: Data(buffer: page)) as? [String: Any])?["items"] as? [[String: Any]] ?? []

@@ -31,19 +31,19 @@ import Testing
         let environment = ["TRACKER_TOKEN": "tracker-token-0123456789"]
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
-            let server = try CrashTests.launch(dataDir: dataDir, port: port, yaml: yaml, environment: environment)
-            try await CrashTests.waitReady(port: port, client: client)
+            let server = try GatewayProcess.launch(dataDir: dataDir, port: port, yaml: yaml, environment: environment)
+            try await GatewayProcess.waitReady(port: port, client: client)
             #expect(try await CrashTests.post(port: port, id: "fwd-1", client: client) != nil)
             // The create reached the tracker and took effect: kill before its answer comes back.
-            _ = try await eventually { try await tickets(stub, kind) == 1 ? true : nil }
+            _ = try await eventually(within: .seconds(15)) { try await tickets(stub, kind) == 1 ? true : nil }
             kill(server.processIdentifier, SIGKILL)
             server.waitUntilExit()
 
-            let restarted = try CrashTests.launch(dataDir: dataDir, port: port, yaml: yaml, environment: environment)
+            let restarted = try GatewayProcess.launch(dataDir: dataDir, port: port, yaml: yaml, environment: environment)
             defer { restarted.terminate(); restarted.waitUntilExit() }
-            try await CrashTests.waitReady(port: port, client: client)
-            let delivery = try await eventually { () -> [String: Any]? in
-                let items = try await get(port: port, "/v1/deliveries?state=done", client: client)["items"] as? [[String: Any]] ?? []
+            try await GatewayProcess.waitReady(port: port, client: client)
+            let delivery = try await eventually(within: .seconds(15)) { () -> [String: Any]? in
+                let items = try await GatewayProcess.get(port: port, "/v1/deliveries?state=done", client: client)["items"] as? [[String: Any]] ?? []
                 return items.first { $0["state"] as? String == "done" }
             }
             #expect((delivery["attempts"] as? Int ?? 0) >= 1)
@@ -65,15 +65,5 @@ import Testing
         return (state[key] as? [Any])?.count ?? (state[key] as? [String: Any])?.count ?? -1
     }
 
-    func get(port: Int, _ path: String, client: HTTPClient) async throws -> [String: Any] {
-        try await GatewayProcess.get(port: port, path, client: client)
-    }
 
-    func eventually<T>(_ probe: () async throws -> T?) async throws -> T {
-        for _ in 0..<300 {
-            if let value = try await probe() { return value }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw TestFailure("timed out waiting")
-    }
 }

@@ -90,12 +90,4 @@ import Testing
         try await gw.stop()
     }
 
-    /// Polls `probe` until it returns a value (10 s at most).
-    func eventually<T>(_ probe: () async throws -> T?) async throws -> T {
-        for _ in 0..<200 {
-            if let value = try await probe() { return value }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw TestFailure("timed out waiting")
-    }
 }

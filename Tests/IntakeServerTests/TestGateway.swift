@@ -79,6 +79,15 @@ struct TestFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+/// Polls `probe` every `every` until it returns a value; throws after `within / every` tries.
+func eventually<T>(within: Duration = .seconds(10), every: Duration = .milliseconds(50), _ probe: () async throws -> T?) async throws -> T {
+    for _ in 0..<Int(within / every) {
+        if let value = try await probe() { return value }
+        try await Task.sleep(for: every)
+    }
+    throw TestFailure("timed out waiting")
+}
+
 func json(_ text: String) -> [String: Any] {
     (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
 }
