@@ -35,17 +35,10 @@ struct BenchForward: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(latency))
             return .noContent
         }
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        let server = Task { try await app.runService() }
-        var portIterator = ports.makeAsyncIterator()
-        let port = await portIterator.next() ?? 0
+        let (server, port) = await LocalServer.start(router, logger: logger)
         let url = "http://127.0.0.1:\(port)/hooks/bench"
 
-        var clientConfiguration = HTTPClient.Configuration()
-        clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        let client = LocalServer.client()
 
         // Baseline: the same number of plain POSTs at the same concurrency, no outbox.
         let baselineCount = min(count, 4000)

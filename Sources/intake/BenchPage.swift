@@ -63,9 +63,7 @@ struct BenchPage: AsyncParsableCommand {
         var portIterator = ports.makeAsyncIterator()
         guard let port = await portIterator.next() else { throw ValidationError("the gateway did not start") }
 
-        var clientConfiguration = HTTPClient.Configuration()
-        clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        let client = LocalServer.client()
         let tally = PostTally()
         let total = rate * seconds
         let start = ContinuousClock.now
@@ -145,12 +143,8 @@ struct BenchPage: AsyncParsableCommand {
             try await pages.note(request)
             return Self.json(200, #"{"ok":true,"channel":"D0BOB","ts":"1700000000.000100"}"#)
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), backlog: 4096),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        let task = Task { try await app.runService() }
-        var iterator = ports.makeAsyncIterator()
-        return (task, await iterator.next() ?? 0)
+        let (task, port) = await LocalServer.start(router, backlog: 4096, logger: logger)
+        return (task, port)
     }
 
     static func json(_ status: Int, _ body: String) -> Response {
