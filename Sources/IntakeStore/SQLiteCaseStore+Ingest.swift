@@ -14,8 +14,7 @@ extension SQLiteCaseStore {
                 case .nothing: outcome = .skipped
                 }
                 if let cursor = request.cursor {
-                    try db.cachedStatement(sql: "INSERT INTO cursors(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-                        .execute(arguments: [cursor.key, cursor.value])
+                    try Self.upsertCursor(db, key: cursor.key, value: cursor.value)
                 }
                 return outcome
             }

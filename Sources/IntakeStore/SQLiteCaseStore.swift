@@ -37,6 +37,15 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
         try await pool.read { db in try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM cursors WHERE key = ?"), arguments: [key]) }
     }
 
+    public func setCursor(key: String, value: String) async throws {
+        try await pool.write { db in try Self.upsertCursor(db, key: key, value: value) }
+    }
+
+    static func upsertCursor(_ db: Database, key: String, value: String) throws {
+        try db.cachedStatement(sql: "INSERT INTO cursors(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .execute(arguments: [key, value])
+    }
+
     public func consumerPosition(_ consumer: String) async throws -> Int64 {
         try await pool.read { db in
             try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM consumers WHERE name = ?"), arguments: [consumer]) ?? 0

@@ -1,6 +1,8 @@
 """The Python baseline for bench/imap.sh: the same work as imap-bench with imaplib + email + sqlite3.
 
-Fetches every mail of a mailbox by UID (BODY[], which sets \\Seen as curl's fetch does), decodes it
+Fetches every mail of a mailbox by UID, one round trip each (BODY[], which sets \\Seen: the usual
+imaplib loop, and what the gateway did before it fetched in batches), or with `bulk` one
+`UID FETCH set (BODY.PEEK[])` per 200 as the gateway does now; decodes it
 (sender, subject, text body, attachments), stores raw bytes and fields in SQLite (WAL, synchronous
 FULL, one transaction per 200 mails, as the gateway's group commit), then flags the batch \\Seen.
 Prints RESULT mails=N seconds=S rate=R.
@@ -8,6 +10,7 @@ Prints RESULT mails=N seconds=S rate=R.
 import email, email.policy, imaplib, os, sqlite3, sys, time
 
 port, user, mailbox, db_path = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+bulk = len(sys.argv) > 5 and sys.argv[5] == "bulk"  # one UID FETCH set (BODY.PEEK[]) per 200, as the gateway does
 password = os.environ["IMAP_BENCH_PASSWORD"]
 db = sqlite3.connect(db_path)
 db.execute("PRAGMA journal_mode=WAL")
@@ -23,9 +26,15 @@ stored = 0
 for offset in range(0, len(uids), 200):
     batch = uids[offset:offset + 200]
     rows = []
-    for uid in batch:
-        typ, data = imap.uid("FETCH", uid, "(BODY[])")
-        raw = data[0][1]
+    if bulk:
+        typ, data = imap.uid("FETCH", b",".join(batch).decode(), "(BODY.PEEK[])")
+        raws = [part[1] for part in data if isinstance(part, tuple)]
+    else:
+        raws = []
+        for uid in batch:
+            typ, data = imap.uid("FETCH", uid, "(BODY[])")
+            raws.append(data[0][1])
+    for raw in raws:
         msg = email.message_from_bytes(raw, policy=email.policy.default)
         body = msg.get_body(preferencelist=("plain", "html"))
         text = body.get_content() if body is not None else ""

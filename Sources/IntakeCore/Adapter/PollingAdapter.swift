@@ -39,16 +39,20 @@ public struct PolledItem: Sendable {
     }
 }
 
-/// What a polling adapter may read from the host while polling.
+/// What a polling adapter may read and keep in the host's store while polling.
 public struct PollContext: Sendable {
-    private let readCursor: @Sendable (String) async throws -> String?
+    private let store: any CaseStore
     public let clock: any WallClock
 
-    public init(clock: any WallClock, readCursor: @escaping @Sendable (String) async throws -> String?) {
+    public init(clock: any WallClock, store: any CaseStore) {
         self.clock = clock
-        self.readCursor = readCursor
+        self.store = store
     }
 
     /// The committed cursor under `key`, or nil before the first commit.
-    public func cursor(key: String) async throws -> String? { try await readCursor(key) }
+    public func cursor(key: String) async throws -> String? { try await store.cursor(key: key) }
+
+    /// Keeps the adapter's own bookkeeping under `key`, outside any message's transaction (an IMAP
+    /// mailbox's acknowledged position). Never a committed cursor: those move only with their items.
+    public func saveCursor(key: String, value: String) async throws { try await store.setCursor(key: key, value: value) }
 }

@@ -58,7 +58,7 @@ public struct PollingAdapterService: Service {
     /// One poll: returns how many items were stored. Public so tests and the conformance kit can step it.
     @discardableResult
     public func pollOnce() async throws -> Int {
-        let context = PollContext(clock: clock) { [store] key in try await store.cursor(key: key) }
+        let context = PollContext(clock: clock, store: store)
         let items = try await adapter.poll(context)
         if items.isEmpty { return 0 }
         let requests = await normalize(items)

@@ -33,6 +33,8 @@ public protocol CaseStore: Sendable {
 
     /// A polling adapter's committed position, or nil before its first item.
     func cursor(key: String) async throws -> String?
+    /// Sets a cursor on its own (an adapter's bookkeeping); committed cursors move with their items in `ingest`.
+    func setCursor(key: String, value: String) async throws
     /// A consumer's committed position in the event log (escalation, forwarders).
     func consumerPosition(_ consumer: String) async throws -> Int64
     func setConsumerPosition(_ consumer: String, _ seq: Int64) async throws

@@ -9,7 +9,7 @@ import MailParsing
 /// poll ─► MailboxFetcher (curl, off the cooperative pool) ─► [PolledItem + cursor "uidvalidity:uid"]
 ///   core: normalize (MailDecoder) ─► commit message + cursor in one transaction
 ///     ├─ committed ─► didCommit ─► after_store: \Seen, MOVE to a folder, or leave as it was
-///     └─ failed    ─► didFail   ─► clear the \Seen our fetch set
+///     └─ failed    ─► nothing to undo: the fetch was a PEEK, the cursor did not move
 /// ```
 /// Mail is found by UID after the committed cursor, never by UNSEEN, so mail a person already read is taken.
 public struct IMAPAdapter: PollingAdapter {
@@ -76,6 +76,8 @@ public struct IMAPAdapter: PollingAdapter {
     public var pollInterval: Duration { configuration.pollInterval }
 
     private let queue: CurlQueue
+    /// Per mailbox, the position up to which this process knows `after_store` was applied.
+    private let acknowledgedHere = AcknowledgedPositions()
     let decoder: MailDecoder
     private let logger: Logger
     /// Test hook: called on the curl queue after each mail fetched in a poll.
@@ -90,33 +92,41 @@ public struct IMAPAdapter: PollingAdapter {
     }
 
     public func poll(_ context: PollContext) async throws -> [PolledItem] {
-        var mailboxes: [(name: String, committed: MailboxCursor?)] = []
+        var mailboxes: [MailboxFetcher.MailboxState] = []
         for mailbox in configuration.mailboxes {
-            let value = try await context.cursor(key: MailboxCursor.key(adapter: name, mailbox: mailbox))
-            mailboxes.append((mailbox, MailboxCursor(value)))
+            let committed = try await context.cursor(key: MailboxCursor.key(adapter: name, mailbox: mailbox))
+            let acknowledged = try await context.cursor(key: MailboxCursor.acknowledgedKey(adapter: name, mailbox: mailbox))
+            mailboxes.append(.init(name: mailbox, committed: MailboxCursor(committed), acknowledged: MailboxCursor(acknowledged),
+                                   acknowledgedHere: acknowledgedHere[mailbox]))
         }
-        let fetcher = MailboxFetcher(adapterName: name, server: configuration.server, limits: configuration.limits,
-                                     afterEachFetch: afterEachFetch)
+        let fetcher = MailboxFetcher(
+            adapterName: name, server: configuration.server, limits: configuration.limits,
+            acknowledger: MailboxAcknowledger(server: configuration.server, afterStore: configuration.afterStore),
+            afterEachFetch: afterEachFetch)
         let receivedAt = context.clock.now()
         let snapshot = mailboxes
-        return try await queue.run { try fetcher.fetch(snapshot, receivedAt: receivedAt) }
+        let fetched = try await queue.run { try fetcher.fetch(snapshot, receivedAt: receivedAt) }
+        for (mailbox, cursor) in fetched.caughtUp {
+            acknowledgedHere[mailbox] = cursor
+            try await context.saveCursor(key: MailboxCursor.acknowledgedKey(adapter: name, mailbox: mailbox), value: cursor.value)
+        }
+        return fetched.items
     }
 
     public func didCommit(_ items: [PolledItem], outcomes: [IngestOutcome]) async throws {
         let origins = items.compactMap(MailOrigin.init)
-        let acknowledger = MailboxAcknowledger(server: configuration.server)
-        let afterStore = configuration.afterStore
-        try await queue.run { try acknowledger.acknowledge(origins, afterStore: afterStore) }
-    }
-
-    public func didFail(_ items: [PolledItem], error: any Error) async {
-        let origins = items.compactMap(MailOrigin.init)
-        let acknowledger = MailboxAcknowledger(server: configuration.server)
+        let acknowledger = MailboxAcknowledger(server: configuration.server, afterStore: configuration.afterStore)
         do {
-            try await queue.run { try acknowledger.restoreSeenFlags(origins) }
+            try await queue.run { try acknowledger.acknowledge(origins) }
         } catch {
-            // The mails stay \Seen; the cursor did not move, so they are fetched again all the same.
-            logger.warning("could not restore \\Seen after a failed store", metadata: ["adapter": "\(name)", "error": "\(error)"])
+            // Whatever part was not flagged or moved is caught up by a later poll, from the stored position.
+            for origin in origins { acknowledgedHere[origin.mailbox] = nil }
+            throw error
+        }
+        // A batch starts right after the committed cursor, so a mailbox acknowledged up to there is now
+        // acknowledged up to the batch's end; one never caught up in this process stays unknown.
+        for origin in origins where acknowledgedHere[origin.mailbox] != nil {
+            acknowledgedHere[origin.mailbox] = MailboxCursor(uidValidity: origin.uidValidity, lastUID: origin.uid)
         }
     }
 }

@@ -63,23 +63,68 @@ import Testing
 
 @Suite struct ProtocolTests {
     @Test func readsStatusAndFetchLines() {
-        let status = IMAPResponse.status(IMAPResponse.lines(Data("* STATUS INBOX (UIDNEXT 4 UIDVALIDITY 1795430633)\r\n".utf8)))
+        let status = IMAPResponse.status(["* STATUS INBOX (UIDNEXT 4 UIDVALIDITY 1795430633)"])
         #expect(status == .init(uidValidity: 1_795_430_633, uidNext: 4))
-        let lines = IMAPResponse.lines(Data("""
-            * 1 FETCH (UID 1 RFC822.SIZE 117 FLAGS ())\r
-            * 2 FETCH (UID 2 RFC822.SIZE 44 FLAGS (\\Recent \\Seen))\r
-            * 3 FETCH (FLAGS (\\Answered) UID 9 MODSEQ (12) RFC822.SIZE 5)\r
-            * 4 EXISTS\r
-
-            """.utf8))
+        let lines = [
+            "* 1 FETCH (UID 1 RFC822.SIZE 117 FLAGS ())",
+            "* 2 FETCH (UID 2 RFC822.SIZE 44 FLAGS (\\Recent \\Seen))",
+            "* 3 FETCH (FLAGS (\\Answered) UID 9 MODSEQ (12) RFC822.SIZE 5)",
+            "* 4 EXISTS",
+        ]
         #expect(IMAPResponse.entries(lines) == [.init(uid: 1, size: 117, seen: false), .init(uid: 2, size: 44, seen: true), .init(uid: 9, size: 5, seen: false)])
+    }
+
+    @Test func readsLiteralsAcrossChunksAndDropsOversizeOnes() throws {
+        let body = "From: a@example.com\r\nSubject: hi\r\n\r\nline one\r\n"
+        let stream = Data("""
+            * 3 FETCH (FLAGS (\\Seen))\r
+            * 4 FETCH (UID 14 BODY[] {\(body.utf8.count)}\r
+            \(body))\r
+            * 5 FETCH (BODY[] {12}\r
+            0123456789AB UID 15)\r
+            * 6 FETCH (UID 16 BODY[] {0+}\r
+            )\r
+            G7 OK Fetch completed.\r
+
+            """.utf8)
+        // Byte by byte: every literal and line is cut at every place.
+        var reader = IMAPResponseReader(literalLimit: 11)
+        var responses: [IMAPServerResponse] = []
+        for byte in stream {
+            withUnsafeBytes(of: byte) { reader.append($0) }
+            while let response = try reader.next() { responses.append(response) }
+        }
+        #expect(responses.count == 5)
+        #expect(responses[0].text == "* 3 FETCH (FLAGS (\\Seen))" && responses[0].literals.isEmpty)
+        #expect(IMAPResponse.fetchedLiteral(responses[0], item: "BODY[]") == nil, "a flags update is not a fetched mail")
+        let first = try #require(IMAPResponse.fetchedLiteral(responses[1], item: "BODY[]"))
+        #expect(first.0 == 14 && first.1 == .dropped(size: body.utf8.count), "over the 11-byte limit: read past, not kept")
+        let second = try #require(IMAPResponse.fetchedLiteral(responses[2], item: "BODY[]"))
+        #expect(second.0 == 15, "the UID may come after the literal")
+        #expect(second.1 == .dropped(size: 12))
+        let empty = try #require(IMAPResponse.fetchedLiteral(responses[3], item: "BODY[]"))
+        #expect(empty.0 == 16 && empty.1 == .bytes(Data()), "a LITERAL+ marker of zero bytes")
+        #expect(responses[4].lines == ["G7 OK Fetch completed."])
+
+        var roomy = IMAPResponseReader(literalLimit: 1024)
+        stream.withUnsafeBytes { roomy.append($0) }
+        _ = try roomy.next()
+        let kept = try #require(try roomy.next().flatMap { IMAPResponse.fetchedLiteral($0, item: "BODY[]") })
+        #expect(kept.1 == .bytes(Data(body.utf8)), "the literal is kept byte for byte, CRLFs included")
+    }
+
+    @Test func aLineWithoutEndFromABrokenServerIsAnError() {
+        var reader = IMAPResponseReader(literalLimit: 10, lineLimit: 64)
+        Data(repeating: UInt8(ascii: "x"), count: 100).withUnsafeBytes { reader.append($0) }
+        #expect(throws: IMAPError.self) { try reader.next() }
     }
 
     @Test func buildsUIDSetsQuotedNamesAndURLs() {
         #expect(IMAPResponse.uidSet([7, 1, 2, 3, 9, 10]) == "1:3,7,9:10")
         #expect(IMAPResponse.quoted(#"Sp"ec\ial"#) == #""Sp\"ec\\ial""#)
         let server = IMAPServer(host: "imap.example.com", port: 993, tls: .imaps, user: "u", credential: .password("p"))
-        #expect(server.url(mailbox: "Support/Kettle Cases", suffix: ";UID=4") == "imaps://imap.example.com:993/Support/Kettle%20Cases;UID=4")
+        #expect(server.url == "imaps://imap.example.com:993/")
+        #expect(IMAPServer(host: "::1", port: 143, tls: .starttls, user: "u", credential: .password("p")).url == "imap://[::1]:143/")
         let secret = IMAPServer(host: "h", port: 1, tls: .imaps, user: "u", credential: .bearer("tok-123"))
         #expect(secret.scrub("AUTH failed for tok-123") == "AUTH failed for <redacted>")
     }

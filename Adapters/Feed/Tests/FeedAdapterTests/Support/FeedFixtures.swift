@@ -79,7 +79,7 @@ final class Harness: Sendable {
 
     /// Polls without committing: what the adapter would hand the core.
     func poll() async throws -> [PolledItem] {
-        try await adapter.poll(PollContext(clock: clock) { [store] key in try await store.cursor(key: key) })
+        try await adapter.poll(PollContext(clock: clock, store: store))
     }
 
     /// One poll through the core: normalize, commit with cursors, acknowledge.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reads the untagged response lines that curl passes through for custom commands.
+/// Reads the server's untagged responses: STATUS, SEARCH, and FETCH of sizes, flags and mails.
 enum IMAPResponse {
     /// What `STATUS mailbox (UIDVALIDITY UIDNEXT)` says.
     struct MailboxStatus: Equatable {
@@ -13,14 +13,6 @@ enum IMAPResponse {
         var uid: UInt32
         var size: Int
         var seen: Bool
-    }
-
-    /// Splits on LF and drops the CR: bytes, because `"\r\n"` is one Character in Swift.
-    static func lines(_ data: Data) -> [String] {
-        data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true).map { line in
-            let trimmed = line.last == UInt8(ascii: "\r") ? line.dropLast() : line
-            return String(decoding: trimmed, as: UTF8.self)
-        }
     }
 
     static func status(_ lines: [String]) -> MailboxStatus? {
@@ -67,6 +59,26 @@ enum IMAPResponse {
         }
         guard let uid else { return nil }
         return MessageEntry(uid: uid, size: size ?? 0, seen: seen)
+    }
+
+    /// The UID and the `item` literal (`BODY[]`, `BODY[HEADER]`) of one `* n FETCH (...)` response;
+    /// nil for any other response (an unsolicited FLAGS update, EXISTS).
+    static func fetchedLiteral(_ response: IMAPServerResponse, item: String) -> (UInt32, IMAPServerResponse.Literal)? {
+        guard let first = response.lines.first, first.hasPrefix("* "), first.contains(" FETCH (") else { return nil }
+        var uid: UInt32?
+        var literal: IMAPServerResponse.Literal?
+        for (index, line) in response.lines.enumerated() {
+            if uid == nil, let range = line.range(of: "UID ", options: .caseInsensitive),
+               range.lowerBound == line.startIndex || " (".contains(line[line.index(before: range.lowerBound)]) {
+                uid = UInt32(line[range.upperBound...].prefix(while: \.isNumber))
+            }
+            if index < response.literals.count, let marker = line.range(of: item + " {", options: [.caseInsensitive, .backwards]),
+               !line[marker.upperBound...].contains(" ") {
+                literal = response.literals[index]
+            }
+        }
+        guard let uid, let literal else { return nil }
+        return (uid, literal)
     }
 
     private static func nextAtom(_ scanner: inout Substring) -> String? {

@@ -53,12 +53,8 @@ public struct IMAPServer: Sendable {
     /// `host:port`, for messages.
     var address: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
-    /// The URL curl gets: scheme, host, port, the mailbox percent-encoded, then `;UID=...` parts.
-    func url(mailbox: String?, suffix: String) -> String {
-        let scheme = tls == .imaps ? "imaps" : "imap"
-        let path = mailbox.map { $0.addingPercentEncoding(withAllowedCharacters: Self.mailboxCharacters) ?? $0 } ?? ""
-        return "\(scheme)://\(address)/\(path)\(suffix)"
-    }
+    /// The URL curl connects to: the scheme says whether TLS starts at once (`imaps`).
+    var url: String { "\(tls == .imaps ? "imaps" : "imap")://\(address)/" }
 
     /// Removes the secret from any text that may end up in a log or an error.
     func scrub(_ text: String) -> String {
@@ -66,10 +62,4 @@ public struct IMAPServer: Sendable {
         guard !secret.isEmpty else { return text }
         return text.replacingOccurrences(of: secret, with: "<redacted>")
     }
-
-    private static let mailboxCharacters: CharacterSet = {
-        var set = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-        set.insert(charactersIn: "-._~/!$&'()*+,=:@")
-        return set
-    }()
 }

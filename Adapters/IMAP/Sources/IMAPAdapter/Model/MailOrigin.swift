@@ -9,23 +9,19 @@ struct MailOrigin: Equatable, Sendable {
     var mailbox: String
     var uidValidity: UInt32
     var uid: UInt32
-    /// Whether `\Seen` was set before we fetched (the fetch sets it): didFail and `leave` restore only the others.
-    var wasSeen: Bool
 
     var sourceID: String { "\(uidValidity):\(uid):\(mailbox)" }
 
-    init(mailbox: String, uidValidity: UInt32, uid: UInt32, wasSeen: Bool) {
+    init(mailbox: String, uidValidity: UInt32, uid: UInt32) {
         self.mailbox = mailbox
         self.uidValidity = uidValidity
         self.uid = uid
-        self.wasSeen = wasSeen
     }
 
     init?(_ item: PolledItem) {
         let parts = item.sourceID.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, let validity = UInt32(parts[0]), let uid = UInt32(parts[1]) else { return nil }
-        self.init(mailbox: String(parts[2]), uidValidity: validity, uid: uid,
-                  wasSeen: item.raw.metadata[MetadataKey.wasSeen] == "true")
+        self.init(mailbox: String(parts[2]), uidValidity: validity, uid: uid)
     }
 }
 
@@ -34,6 +30,7 @@ enum MetadataKey {
     static let mailbox = "mailbox"
     static let uid = "uid"
     static let uidValidity = "uidvalidity"
+    /// Whether the mail was `\Seen` when it was fetched (the fetch itself is a PEEK).
     static let wasSeen = "seen_before"
     /// Set to `"headers"` when the mail was over `max_bytes` and only its header was fetched.
     static let truncated = "truncated"

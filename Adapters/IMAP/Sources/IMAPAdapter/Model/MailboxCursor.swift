@@ -23,6 +23,10 @@ struct MailboxCursor: Equatable, Sendable {
 
     static func key(adapter: String, mailbox: String) -> String { "\(adapter)/\(mailbox)" }
 
+    /// Where the position up to which `after_store` was applied is kept, apart from the committed one:
+    /// a crash between a commit and its flagging leaves the two apart, and the next poll catches up.
+    static func acknowledgedKey(adapter: String, mailbox: String) -> String { "acknowledged:\(adapter)/\(mailbox)" }
+
     /// The last UID already stored under `uidValidity`: 0 when the mailbox was recreated or never read.
     static func lastUID(_ committed: MailboxCursor?, uidValidity: UInt32) -> UInt32 {
         guard let committed, committed.uidValidity == uidValidity else { return 0 }

@@ -7,14 +7,33 @@ import IntakeCore
 /// STATUS mbox (UIDVALIDITY UIDNEXT) ─► same UIDVALIDITY as the cursor? else start again at UID 1
 ///   └─► UID SEARCH UID last+1:top, UID FETCH set (UID RFC822.SIZE FLAGS)   by UID, never UNSEEN:
 ///       read mail is taken too
-///         └─► per UID: size ≤ max_bytes ? imap://host/mbox;UID=n  (whole mail; sets \Seen)
-///                                       : imap://host/mbox;UID=n;SECTION=HEADER  (quarantined by normalize)
+///         └─► UID FETCH set (UID BODY.PEEK[])          size ≤ max_bytes: whole mails, one round trip
+///             UID FETCH set (UID BODY.PEEK[HEADER])    the others: header only (quarantined by normalize)
 /// ```
-/// Runs on the adapter's `CurlQueue` with one connection for the whole poll.
+/// `PEEK`: a fetch leaves `\Seen` alone, acknowledging sets it once the mail is stored. A mailbox whose
+/// acknowledged position is behind its committed one (a crash between commit and flagging) is caught
+/// up first. Runs on the adapter's `CurlQueue` with one connection for the whole poll.
 struct MailboxFetcher: Sendable {
+    /// A mailbox as the store and this process know it.
+    struct MailboxState: Sendable {
+        var name: String
+        var committed: MailboxCursor?
+        /// Where `after_store` is known applied, as stored.
+        var acknowledged: MailboxCursor?
+        /// ...and as this process knows it (nil after a restart or a failed acknowledgement).
+        var acknowledgedHere: MailboxCursor?
+    }
+
+    /// What a poll found, and the mailboxes whose acknowledgement it caught up (to store).
+    struct Fetched: Sendable {
+        var items: [PolledItem] = []
+        var caughtUp: [(mailbox: String, cursor: MailboxCursor)] = []
+    }
+
     var adapterName: String
     var server: IMAPServer
     var limits: IMAPAdapter.Limits
+    var acknowledger: MailboxAcknowledger
     /// Called after each fetched mail with the count so far (tests use it to break the server mid-poll).
     var afterEachFetch: (@Sendable (Int) -> Void)?
 
@@ -22,62 +41,129 @@ struct MailboxFetcher: Sendable {
     ///
     /// A failure after some mails were fetched returns those mails (their cursors cover only them),
     /// and the next poll meets the failure again if it lasts; a failure before any mail throws.
-    func fetch(_ mailboxes: [(name: String, committed: MailboxCursor?)], receivedAt: Date) throws -> [PolledItem] {
+    func fetch(_ mailboxes: [MailboxState], receivedAt: Date) throws -> Fetched {
         let connection = try CurlIMAPConnection(server: server)
-        var items: [PolledItem] = []
+        var fetched = Fetched()
         var bytes = 0
         var firstError: (any Error)?
-        for (mailbox, committed) in mailboxes {
-            if items.count >= limits.maxMailsPerPoll || bytes >= limits.maxBytesPerPoll { break }
+        for state in mailboxes {
+            if fetched.items.count >= limits.maxMailsPerPoll || bytes >= limits.maxBytesPerPoll { break }
             do {
-                try fetch(mailbox, after: committed, connection: connection, receivedAt: receivedAt, into: &items, bytes: &bytes)
+                try fetch(state, connection: connection, receivedAt: receivedAt, into: &fetched, bytes: &bytes)
             } catch {
                 if firstError == nil { firstError = error }
             }
         }
-        if items.isEmpty, let firstError { throw firstError }
-        return items
+        if fetched.items.isEmpty, fetched.caughtUp.isEmpty, let firstError { throw firstError }
+        return fetched
     }
 
     private func fetch(
-        _ mailbox: String, after committed: MailboxCursor?, connection: CurlIMAPConnection, receivedAt: Date,
-        into items: inout [PolledItem], bytes: inout Int
+        _ state: MailboxState, connection: CurlIMAPConnection, receivedAt: Date, into fetched: inout Fetched, bytes: inout Int
     ) throws {
+        let mailbox = state.name
+        let committed = state.committed
         let statusLines = try connection.command("STATUS \(IMAPResponse.quoted(mailbox)) (UIDVALIDITY UIDNEXT)", in: nil)
         guard let status = IMAPResponse.status(statusLines) else {
             throw IMAPError.unexpected("STATUS of mailbox \"\(mailbox)\" on IMAP server \(server.address) gave no UIDVALIDITY")
         }
+        if let committed, committed.uidValidity == status.uidValidity, state.acknowledged != committed {
+            // Stored but perhaps never flagged or moved: apply after_store again from the stored position (idempotent).
+            let from = MailboxCursor.lastUID(state.acknowledged, uidValidity: committed.uidValidity) + 1
+            if state.acknowledgedHere != committed, from <= committed.lastUID {
+                try acknowledger.apply("\(from):\(committed.lastUID)", in: mailbox, connection: connection)
+            }
+            fetched.caughtUp.append((mailbox, committed))
+        }
         let after = MailboxCursor.lastUID(committed, uidValidity: status.uidValidity)
         if let next = status.uidNext, UInt64(next) <= UInt64(after) + 1 { return }  // nothing new: no SELECT needed
+        var items = fetched.items
+        defer { fetched.items = items }
         let entries = try newMessages(in: mailbox, after: after, status: status, wanted: limits.maxMailsPerPoll - items.count,
                                       connection: connection)
-        let key = MailboxCursor.key(adapter: adapterName, mailbox: mailbox)
+        // What this poll can hold, decided from the sizes the server gave.
+        var chosen: [IMAPResponse.MessageEntry] = []
+        var planned = bytes
         for entry in entries {
-            if items.count >= limits.maxMailsPerPoll || bytes >= limits.maxBytesPerPoll { return }
-            guard let (data, truncated) = try fetchMail(entry, in: mailbox, connection: connection) else { continue }
-            let origin = MailOrigin(mailbox: mailbox, uidValidity: status.uidValidity, uid: entry.uid, wasSeen: entry.seen)
+            if items.count + chosen.count >= limits.maxMailsPerPoll || planned >= limits.maxBytesPerPoll { break }
+            chosen.append(entry)
+            planned += min(entry.size, limits.maxBytes)
+        }
+        var fetched: [UInt32: FetchedMail] = [:]
+        var failure: (any Error)?
+        do {
+            try fetchMails(chosen, in: mailbox, connection: connection, into: &fetched)
+        } catch {
+            failure = error  // keep the unbroken run of mails that did arrive
+        }
+
+        let key = MailboxCursor.key(adapter: adapterName, mailbox: mailbox)
+        var missing: [UInt32] = []
+        for entry in chosen {
+            guard let mail = fetched[entry.uid] else {
+                if failure != nil { break }
+                missing.append(entry.uid)
+                continue
+            }
+            if !missing.isEmpty {
+                // The server skipped a UID before this one: expunged meanwhile, or something to stop at.
+                let still = IMAPResponse.entries(try connection.command("UID FETCH \(IMAPResponse.uidSet(missing)) (UID)", in: mailbox))
+                if let kept = still.first {
+                    throw IMAPError.unexpected("IMAP server \(server.address) did not return UID \(kept.uid) of mailbox \"\(mailbox)\"")
+                }
+                missing = []
+            }
+            let origin = MailOrigin(mailbox: mailbox, uidValidity: status.uidValidity, uid: entry.uid)
             var metadata = [
                 MetadataKey.mailbox: mailbox, MetadataKey.uid: String(entry.uid),
                 MetadataKey.uidValidity: String(status.uidValidity), MetadataKey.wasSeen: String(entry.seen),
             ]
-            if truncated {
+            if mail.truncated {
                 metadata[MetadataKey.truncated] = "headers"
                 metadata[MetadataKey.size] = String(entry.size)
             }
             let cursor = AdapterCursor(key: key, value: MailboxCursor(uidValidity: status.uidValidity, lastUID: entry.uid).value)
             items.append(PolledItem(
-                raw: RawPayload(contentType: "message/rfc822", bytes: data, metadata: metadata),
+                raw: RawPayload(contentType: "message/rfc822", bytes: mail.data, metadata: metadata),
                 receivedAt: receivedAt, sourceID: origin.sourceID, cursor: cursor))
-            bytes += data.count
-            afterEachFetch?(items.count)
+            bytes += mail.data.count
+        }
+        if let failure { throw failure }
+    }
+
+    /// A fetched mail: the whole of it, or its header alone when it is over `max_bytes` (`truncated`).
+    private struct FetchedMail {
+        var data: Data
+        var truncated: Bool
+    }
+
+    /// Fetches `entries` with one `UID FETCH (UID BODY.PEEK[])` for those within `max_bytes` and one of
+    /// `BODY.PEEK[HEADER]` for the rest (and for any the server sent larger than it said).
+    private func fetchMails(
+        _ entries: [IMAPResponse.MessageEntry], in mailbox: String, connection: CurlIMAPConnection,
+        into fetched: inout [UInt32: FetchedMail]
+    ) throws {
+        var headersOnly = entries.filter { $0.size > limits.maxBytes }.map(\.uid)
+        var count = 0
+        try connection.fetch(entries.filter { $0.size <= limits.maxBytes }.map(\.uid), section: "", in: mailbox,
+                             limit: limits.maxBytes) { uid, literal in
+            switch literal {
+            case .bytes(let data): fetched[uid] = FetchedMail(data: data, truncated: false)
+            case .dropped: headersOnly.append(uid)  // RFC822.SIZE under-reported: over-size all the same
+            }
+            count += 1
+            afterEachFetch?(count)
+        }
+        try connection.fetch(headersOnly, section: "HEADER", in: mailbox, limit: limits.maxHeaderBytes) { uid, literal in
+            switch literal {
+            case .bytes(let data): fetched[uid] = FetchedMail(data: data, truncated: true)
+            case .dropped: fetched[uid] = FetchedMail(data: Data(), truncated: true)  // quarantined as over-size, headers too big to keep
+            }
         }
     }
 
-    /// The next `wanted` UIDs after `after`, with their sizes and `\Seen` flags.
-    ///
-    /// Found with `UID SEARCH UID a:b` in windows up to UIDNEXT, then described with `UID FETCH` in
-    /// chunks: libcurl 7.88 counts a custom command's untagged lines against its 300 KB header limit
-    /// again and again, so a reply of more than about 100 lines fails with "Too large response headers".
+    /// The next `wanted` UIDs after `after`, with their sizes and `\Seen` flags: found with
+    /// `UID SEARCH UID a:b` in windows up to UIDNEXT, then described with one `UID FETCH`.
     private func newMessages(
         in mailbox: String, after: UInt32, status: IMAPResponse.MailboxStatus, wanted: Int, connection: CurlIMAPConnection
     ) throws -> [IMAPResponse.MessageEntry] {
@@ -97,42 +183,13 @@ struct MailboxFetcher: Sendable {
             let lines = try connection.command("UID SEARCH UID \(low):*", in: mailbox)
             uids.formUnion(IMAPResponse.searchUIDs(lines).filter { $0 > after })
         }
-        let chosen = Array(uids.sorted().prefix(wanted))
-        var entries: [IMAPResponse.MessageEntry] = []
-        for start in stride(from: 0, to: chosen.count, by: Self.describeChunk) {
-            let chunk = Array(chosen[start..<min(start + Self.describeChunk, chosen.count)])
-            let lines = try connection.command("UID FETCH \(IMAPResponse.uidSet(chunk)) (UID RFC822.SIZE FLAGS)", in: mailbox)
-            entries += IMAPResponse.entries(lines).filter { chunk.contains($0.uid) }
-        }
-        return entries.sorted { $0.uid < $1.uid }
+        let chosen = uids.sorted().prefix(wanted)
+        guard !chosen.isEmpty else { return [] }
+        let wantedSet = Set(chosen)
+        let lines = try connection.command("UID FETCH \(IMAPResponse.uidSet(Array(chosen))) (UID RFC822.SIZE FLAGS)", in: mailbox)
+        return IMAPResponse.entries(lines).filter { wantedSet.contains($0.uid) }.sorted { $0.uid < $1.uid }
     }
 
-    /// UIDs per `UID SEARCH`: one reply line of at most about 14 KB, which curl counts only a few times.
+    /// UIDs per `UID SEARCH`: one reply line of at most about 14 KB.
     static let searchWindow = 2_000
-    /// UIDs per `UID FETCH (UID RFC822.SIZE FLAGS)`: one reply line each.
-    static let describeChunk = 50
-
-    /// The whole mail, or its header alone when it is over `max_bytes` (`truncated`); nil when it was
-    /// expunged since the listing.
-    private func fetchMail(
-        _ entry: IMAPResponse.MessageEntry, in mailbox: String, connection: CurlIMAPConnection
-    ) throws -> (Data, truncated: Bool)? {
-        do {
-            if entry.size <= limits.maxBytes {
-                do {
-                    return (try connection.fetch(mailbox: mailbox, uid: entry.uid, expectedSize: entry.size, limit: limits.maxBytes), false)
-                } catch let error as IMAPError where error.isTooLarge {
-                    // The server under-reported RFC822.SIZE: treat it as over-size all the same.
-                }
-            }
-            let header = try connection.fetch(
-                mailbox: mailbox, uid: entry.uid, section: "HEADER", expectedSize: 64 * 1024, limit: limits.maxHeaderBytes)
-            return (header, true)
-        } catch let error as IMAPError where error.isNotFound {
-            // curl says "not found" for a UID that was expunged meanwhile; make sure before skipping it.
-            let still = IMAPResponse.entries(try connection.command("UID FETCH \(entry.uid) (UID)", in: mailbox))
-            if still.contains(where: { $0.uid == entry.uid }) { throw error }
-            return nil
-        }
-    }
 }
