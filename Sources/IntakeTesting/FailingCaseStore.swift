@@ -6,14 +6,21 @@ import Synchronization
 public final class FailingCaseStore: CaseStore, Sendable {
     private let base: any CaseStore
     private let failing = Mutex(false)
+    private let poison = Mutex<(@Sendable (IngestRequest) -> Bool)?>(nil)
 
     public init(wrapping base: any CaseStore) { self.base = base }
 
     /// While set, every ingest throws.
     public func setFailing(_ value: Bool) { failing.withLock { $0 = value } }
 
+    /// While set, an ingest that contains a request matching `predicate` throws (one bad message in a group).
+    public func failRequests(where predicate: (@Sendable (IngestRequest) -> Bool)?) { poison.withLock { $0 = predicate } }
+
     public func ingest(_ requests: [IngestRequest]) async throws -> [IngestOutcome] {
         if failing.withLock({ $0 }) { throw StoreError.unavailable("injected store failure") }
+        if let predicate = poison.withLock({ $0 }), requests.contains(where: predicate) {
+            throw StoreError.unavailable("injected failure of one request")
+        }
         return try await base.ingest(requests)
     }
 

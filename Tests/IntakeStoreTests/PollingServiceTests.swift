@@ -121,6 +121,36 @@ final class ListAdapter: PollingAdapter, Sendable {
         #expect(ids == ids.sorted())
     }
 
+    @Test func aRequestThatFailsAloneStopsItsCursorThereWhileOtherSourcesCommit() async throws {
+        let store = FailingCaseStore(wrapping: try makeStore())
+        store.failRequests { request in
+            if case .message(let message) = request.item { return message.externalID == "m3" }
+            return false
+        }
+        let stream = CaseStream(store: store, maxBatch: 50, logger: Logger(label: "t"))
+        let (group, other) = try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await stream.run() }
+            async let other = stream.submit(.message(message("other", email: "o@example.com"), cursor: AdapterCursor(key: "elsewhere", value: "1")))
+            async let group: Result<[IngestOutcome], any Error> = {
+                do {
+                    return .success(try await stream.submit((1...6).map {
+                        IngestRequest.message(message("m\($0)", email: "p\($0)@example.com"), cursor: AdapterCursor(key: "src", value: String($0)))
+                    }))
+                } catch { return .failure(error) }
+            }()
+            let results = (await group, try await other)
+            stream.stopAccepting()
+            try await tasks.waitForAll()
+            return results
+        }
+        #expect(throws: StoreError.self) { try group.get() }
+        #expect(other.receipt != nil, "a request from another source is not held back")
+        // m1 and m2 are in; m3 failed; m4...m6 must not move the cursor past it.
+        #expect(try await store.cursor(key: "src") == "2")
+        let stored = try await store.events(after: 0, limit: 100).filter { $0.type == .messageReceived }.count
+        #expect(stored == 3, "m1, m2 and the other source's message")
+    }
+
     @Test func aSubmissionAfterShutdownIsRefused() async throws {
         let stream = CaseStream(store: try makeStore(), logger: Logger(label: "t"))
         stream.stopAccepting()

@@ -123,20 +123,46 @@ public final class CaseStream: Service, Sendable {
     }
 
     private func commit(_ batch: [Pending]) async {
+        guard batch.count > 1 else {
+            _ = await commit(alone: batch[0])
+            return
+        }
         let started = ContinuousClock.now
         do {
-            let outcomes = try await store.ingest(batch.map(\.request))
-            observer?.didCommit(outcomes: outcomes, requests: batch.map(\.request), duration: ContinuousClock.now - started)
-            commits.fire()
-            for (pending, outcome) in zip(batch, outcomes) { pending.waiter.resume(with: .success(outcome)) }
-        } catch where batch.count > 1 {
-            // One bad request must not fail its neighbours: commit them one by one to isolate it.
+            committed(batch, try await store.ingest(batch.map(\.request)), since: started)
+        } catch {
+            // One bad request must not fail its neighbours: commit them one by one to isolate it. A
+            // cursor must not pass a request that failed, so once one fails, the later requests under the
+            // same cursor key fail with it (their source sends them again from the cursor).
             logger.warning("group commit failed; retrying one by one", metadata: ["batch": "\(batch.count)", "error": "\(error)"])
-            for pending in batch { await commit([pending]) }
+            var failedCursors: [String: any Error] = [:]
+            for pending in batch {
+                if let key = pending.request.cursor?.key, let failure = failedCursors[key] {
+                    pending.waiter.resume(with: .failure(failure))
+                    continue
+                }
+                if let failure = await commit(alone: pending), let key = pending.request.cursor?.key { failedCursors[key] = failure }
+            }
+        }
+    }
+
+    /// Commits one request on its own; returns the error when it failed (its waiter has it too).
+    private func commit(alone pending: Pending) async -> (any Error)? {
+        let started = ContinuousClock.now
+        do {
+            committed([pending], try await store.ingest([pending.request]), since: started)
+            return nil
         } catch {
             logger.error("commit failed", metadata: ["error": "\(error)"])
-            batch[0].waiter.resume(with: .failure(error))
+            pending.waiter.resume(with: .failure(error))
+            return error
         }
+    }
+
+    private func committed(_ batch: [Pending], _ outcomes: [IngestOutcome], since started: ContinuousClock.Instant) {
+        observer?.didCommit(outcomes: outcomes, requests: batch.map(\.request), duration: ContinuousClock.now - started)
+        commits.fire()
+        for (pending, outcome) in zip(batch, outcomes) { pending.waiter.resume(with: .success(outcome)) }
     }
 }
 

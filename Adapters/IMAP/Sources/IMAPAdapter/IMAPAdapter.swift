@@ -106,6 +106,7 @@ public struct IMAPAdapter: PollingAdapter {
         let receivedAt = context.clock.now()
         let snapshot = mailboxes
         let fetched = try await queue.run { try fetcher.fetch(snapshot, receivedAt: receivedAt) }
+        for warning in fetched.warnings { logger.warning("\(warning)", metadata: ["adapter": "\(name)"]) }
         for (mailbox, cursor) in fetched.caughtUp {
             acknowledgedHere[mailbox] = cursor
             try await context.saveCursor(key: MailboxCursor.acknowledgedKey(adapter: name, mailbox: mailbox), value: cursor.value)

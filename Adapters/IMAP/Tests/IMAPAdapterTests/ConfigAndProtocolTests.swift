@@ -52,6 +52,15 @@ import Testing
         #expect(!problems.joined().contains("plain-text-secret-value"))
     }
 
+    @Test func aMailboxNameThatCouldEndTheCommandIsRefused() {
+        let (_, problems) = build([
+            ("host", .scalar("h")), ("user", .scalar("u")), ("password", .scalar("${P}")),
+            ("mailboxes", .list([.scalar("INBOX"), .scalar("Evil\r\nG1 DELETE INBOX"), .scalar("Réclamations")])),
+        ], env: ["P": "x"])
+        #expect(problems.contains { $0.hasPrefix("adapters[1].mailboxes: entry 1 must be printable ASCII") }, "\(problems)")
+        #expect(problems.contains { $0.hasPrefix("adapters[1].mailboxes: entry 2 must be printable ASCII") }, "\(problems)")
+    }
+
     @Test func plaintextNeedsAllowInsecure() {
         let (adapter, problems) = build([("host", .scalar("127.0.0.1")), ("tls", .scalar("none")), ("allow_insecure", .scalar("true")),
                                          ("user", .scalar("u")), ("password", .scalar("${IMAP_PASSWORD}"))])
@@ -111,6 +120,16 @@ import Testing
         _ = try roomy.next()
         let kept = try #require(try roomy.next().flatMap { IMAPResponse.fetchedLiteral($0, item: "BODY[]") })
         #expect(kept.1 == .bytes(Data(body.utf8)), "the literal is kept byte for byte, CRLFs included")
+    }
+
+    @Test func freeTextEndingInBracesIsNotALiteral() throws {
+        var reader = IMAPResponseReader(literalLimit: 100)
+        Data("* OK [ALERT] quota for Complaints {2024}\r\nG4 NO [TRYCREATE] no mailbox Complaints {2024}\r\n".utf8)
+            .withUnsafeBytes { reader.append($0) }
+        #expect(try reader.next()?.lines == ["* OK [ALERT] quota for Complaints {2024}"])
+        #expect(try reader.next()?.lines == ["G4 NO [TRYCREATE] no mailbox Complaints {2024}"])
+        #expect(IMAPResponse.selectedUIDValidity("* OK [UIDVALIDITY 1795430633] UIDs valid") == 1_795_430_633)
+        #expect(IMAPResponse.selectedUIDValidity("* OK [UIDNEXT 4] Predicted next UID") == nil)
     }
 
     @Test func aLineWithoutEndFromABrokenServerIsAnError() {

@@ -248,6 +248,21 @@ import Testing
         }
     }
 
+    @Test func mailStoredBeforeAcknowledgedPositionsWereKeptIsLeftAlone() async throws {
+        let server = try DovecotServer()
+        for index in 1...3 { try server.deliver(TestMail.make(index)) }
+        let validity = try #require(try server.uidValidity())
+        let harness = try IntakeHarness(adapter: .forTest(server))
+        // As an older gateway left it: mails 1 and 2 stored (a person marked them unread since), no acknowledged position.
+        try await harness.store.setCursor(key: "\(harness.adapter.name)/INBOX", value: "\(validity):2")
+        try await harness.run { () async throws in
+            #expect(try await harness.drain() == 1)
+        }
+        let flags = try server.flags()
+        #expect(flags[1].map { !$0.contains("\\Seen") } == true && flags[2].map { !$0.contains("\\Seen") } == true, "\(flags)")
+        #expect(flags[3]?.contains("\\Seen") == true)
+    }
+
     @Test func afterStoreLeaveKeepsUnreadMailUnread() async throws {
         let server = try DovecotServer()
         for index in 1...2 { try server.deliver(TestMail.make(index)) }

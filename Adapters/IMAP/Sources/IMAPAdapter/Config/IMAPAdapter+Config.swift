@@ -45,6 +45,9 @@ extension IMAPAdapter: ConfigurableAdapter {
             var listed = Set<String>()
             mailboxes = mailboxes.filter { listed.insert($0).inserted }
         }
+        for (index, mailbox) in mailboxes.enumerated() where !Self.isWireSafe(mailbox) {
+            config.problem("mailboxes", "entry \(index) must be printable ASCII as the server lists it (modified UTF-7 for other letters)")
+        }
         let interval = config.duration("poll_interval", default: .seconds(15))
         if interval < .seconds(1) { config.problem("poll_interval", "must be at least 1s") }
         let afterStore = Self.afterStore(config)
@@ -67,6 +70,12 @@ extension IMAPAdapter: ConfigurableAdapter {
             limits: Limits(maxBytes: maxBytes), defaultRegion: region?.uppercased(), ownAddresses: own.map { $0.lowercased() }))
     }
 
+    /// A mailbox name goes into commands as a quoted string: printable ASCII only (no CR or LF that
+    /// could end the command), non-ASCII already in modified UTF-7 as the server lists it.
+    static func isWireSafe(_ name: String) -> Bool {
+        !name.isEmpty && name.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F }
+    }
+
     /// `seen`, `leave`, or `move:<folder>`.
     private static func afterStore(_ config: ConfigSection) -> AfterStore {
         guard let text = config.string("after_store") else { return .seen }
@@ -76,7 +85,7 @@ extension IMAPAdapter: ConfigurableAdapter {
         default:
             if text.hasPrefix("move:") {
                 let folder = text.dropFirst("move:".count).trimmingCharacters(in: .whitespaces)
-                if !folder.isEmpty { return .move(folder) }
+                if !folder.isEmpty, isWireSafe(folder) { return .move(folder) }
             }
             config.problem("after_store", "must be seen, leave or move:<folder> (got \"\(text)\")")
             return .seen

@@ -18,8 +18,11 @@ final class CurlIMAPConnection: @unchecked Sendable {
     private var reader = IMAPResponseReader(literalLimit: 0)
     private var receiveBuffer = [UInt8](repeating: 0, count: 256 * 1024)
     private var nextTag = 1
-    /// The mailbox SELECTed now, if any.
+    /// The mailbox SELECTed now, if any, and the UIDVALIDITY its SELECT reported.
     private var selected: String?
+    private var selectedValidity: UInt32?
+    /// Set after a transport failure: the stream may be cut mid-response, so nothing more is sent.
+    private var broken = false
 
     private static let globalInit: Bool = { curl_global_init(Int(CURL_GLOBAL_ALL)) == CURLE_OK }()
 
@@ -51,6 +54,8 @@ final class CurlIMAPConnection: @unchecked Sendable {
             ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer),
             ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1),
             ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, server.connectTimeoutSeconds),
+            // Bounds curl's own waits: the login, and the LOGOUT it sends at cleanup.
+            ccurl_setopt_long(handle, CURLOPT_SERVER_RESPONSE_TIMEOUT, server.connectTimeoutSeconds),
             ccurl_setopt_string(handle, CURLOPT_USERNAME, server.user),
             ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, server.verifyCertificates ? 1 : 0),
             ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, server.verifyCertificates ? 2 : 0),
@@ -102,11 +107,27 @@ final class CurlIMAPConnection: @unchecked Sendable {
         return collected
     }
 
+    /// SELECTs `mailbox` and checks that it still has the UIDVALIDITY the caller's UIDs belong to: a
+    /// mailbox recreated between a STATUS and the SELECT must not get the old mailbox's positions.
+    func select(_ mailbox: String, uidValidity expected: UInt32) throws {
+        try select(mailbox)
+        guard selectedValidity == expected else {
+            throw IMAPError.unexpected(
+                "mailbox \"\(mailbox)\" on IMAP server \(server.address) changed UIDVALIDITY during the poll (\(expected) → "
+                    + "\(selectedValidity.map(String.init) ?? "none")); it is read again by the next poll")
+        }
+    }
+
     private func select(_ mailbox: String) throws {
         guard selected != mailbox else { return }
         selected = nil
-        try run("SELECT \(IMAPResponse.quoted(mailbox))", mailbox: mailbox, literalLimit: 1024 * 1024) { _ in }
+        selectedValidity = nil
+        var validity: UInt32?
+        try run("SELECT \(IMAPResponse.quoted(mailbox))", mailbox: mailbox, literalLimit: 1024 * 1024) { response in
+            validity = validity ?? IMAPResponse.selectedUIDValidity(response.text)
+        }
         selected = mailbox
+        selectedValidity = validity
     }
 
     /// Sends one tagged command and hands each untagged response to `untagged` until the tagged
@@ -118,6 +139,10 @@ final class CurlIMAPConnection: @unchecked Sendable {
         let tag = "G\(nextTag)"
         nextTag += 1
         let what = Self.verb(of: command)
+        guard !broken else {
+            throw IMAPError(curlCode: CURLE_SEND_ERROR.rawValue, detail: "the connection broke earlier in this poll", command: what,
+                            mailbox: mailbox, server: server)
+        }
         try send("\(tag) \(command)\r\n", what: what, mailbox: mailbox)
         reader.literalLimit = literalLimit
         while true {
@@ -130,6 +155,7 @@ final class CurlIMAPConnection: @unchecked Sendable {
                                     mailbox: mailbox, server: server)
                 }
                 if first.prefix(5).uppercased() == "* BYE" {
+                    markBroken()
                     throw IMAPError(curlCode: CURLE_RECV_ERROR.rawValue, detail: "the server said \(server.scrub(first))",
                                     command: what, mailbox: mailbox, server: server)
                 }
@@ -149,7 +175,7 @@ final class CurlIMAPConnection: @unchecked Sendable {
                 try wait(for: Int16(POLLOUT), what: what, mailbox: mailbox)
                 continue
             }
-            guard code == CURLE_OK else { throw failure(code, what: what, mailbox: mailbox) }
+            guard code == CURLE_OK else { throw transportFailure(code, what: what, mailbox: mailbox) }
             offset += sent
         }
     }
@@ -162,8 +188,9 @@ final class CurlIMAPConnection: @unchecked Sendable {
                 try wait(for: Int16(POLLIN), what: what, mailbox: mailbox)
                 continue
             }
-            guard code == CURLE_OK else { throw failure(code, what: what, mailbox: mailbox) }
+            guard code == CURLE_OK else { throw transportFailure(code, what: what, mailbox: mailbox) }
             guard count > 0 else {
+                markBroken()
                 throw IMAPError(curlCode: CURLE_GOT_NOTHING.rawValue, detail: "the connection was closed", command: what,
                                 mailbox: mailbox, server: server)
             }
@@ -179,6 +206,7 @@ final class CurlIMAPConnection: @unchecked Sendable {
             let ready = poll(&descriptor, 1, Int32(server.stallTimeoutSeconds * 1000))
             if ready > 0 { return }
             if ready < 0, errno == EINTR { continue }
+            markBroken()
             throw IMAPError(curlCode: CURLE_OPERATION_TIMEDOUT.rawValue,
                             detail: ready == 0 ? "nothing received for \(server.stallTimeoutSeconds) s" : String(cString: strerror(errno)),
                             command: what, mailbox: mailbox, server: server)
@@ -190,6 +218,19 @@ final class CurlIMAPConnection: @unchecked Sendable {
         let code = curl_easy_perform(handle)
         guard code != CURLE_OK else { return }
         throw failure(code, what: what, mailbox: mailbox)
+    }
+
+    private func transportFailure(_ code: CURLcode, what: String, mailbox: String?) -> IMAPError {
+        markBroken()
+        return failure(code, what: what, mailbox: mailbox)
+    }
+
+    /// No more commands on this connection; shutting the socket down also keeps curl's LOGOUT at
+    /// cleanup from waiting on a server that will not answer.
+    private func markBroken() {
+        guard !broken else { return }
+        broken = true
+        if socket != -1 { _ = shutdown(socket, Int32(SHUT_RDWR)) }
     }
 
     private func failure(_ code: CURLcode, what: String, mailbox: String?) -> IMAPError {

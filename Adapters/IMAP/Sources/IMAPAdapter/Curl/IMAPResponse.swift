@@ -28,6 +28,12 @@ enum IMAPResponse {
         return nil
     }
 
+    /// The UIDVALIDITY a SELECT reports: `* OK [UIDVALIDITY 1795430633] UIDs valid`.
+    static func selectedUIDValidity(_ line: String) -> UInt32? {
+        guard line.hasPrefix("* OK [UIDVALIDITY "), let close = line.firstIndex(of: "]") else { return nil }
+        return UInt32(line[line.index(line.startIndex, offsetBy: "* OK [UIDVALIDITY ".count)..<close])
+    }
+
     /// The UIDs of `* SEARCH 2 3 4` lines.
     static func searchUIDs(_ lines: [String]) -> [UInt32] {
         lines.filter { $0.hasPrefix("* SEARCH") }.flatMap { $0.dropFirst("* SEARCH".count).split(separator: " ").compactMap { UInt32($0) } }

@@ -66,8 +66,9 @@ struct IMAPResponseReader {
             if end > start, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
             let line = String(decoding: buffer[start..<end], as: UTF8.self)
             start = newline + 1
+            let continues = !partial.lines.isEmpty
             partial.lines.append(line)
-            if let size = Self.literalMarker(line) {
+            if continues || Self.mayCarryLiterals(line), let size = Self.literalMarker(line) {
                 inLiteral = true
                 literalSize = size
                 literalLeft = size
@@ -91,6 +92,14 @@ struct IMAPResponseReader {
         kept = Data()
         inLiteral = false
         return true
+    }
+
+    /// Only untagged data (`* 4 FETCH ...`, `* LIST ...`) carries literals; a tagged completion and
+    /// `* OK|NO|BAD|BYE|PREAUTH` end in free text, which may end in `{5}` without meaning one.
+    static func mayCarryLiterals(_ line: String) -> Bool {
+        guard line.hasPrefix("* ") else { return false }
+        let word = line.dropFirst(2).prefix(while: { $0 != " " }).uppercased()
+        return !["OK", "NO", "BAD", "BYE", "PREAUTH"].contains(word)
     }
 
     /// `{123}` or `{123+}` (LITERAL+) at the end of a line.

@@ -26,7 +26,9 @@ struct MailboxAcknowledger: Sendable {
                 let lines = try connection.command("STATUS \(IMAPResponse.quoted(mailbox)) (UIDVALIDITY)", in: nil)
                 guard let status = IMAPResponse.status(lines) else { continue }
                 let current = groups[mailbox, default: []].filter { $0.uidValidity == status.uidValidity }.map(\.uid)
-                if !current.isEmpty { try apply(IMAPResponse.uidSet(current), in: mailbox, connection: connection) }
+                if !current.isEmpty {
+                    try apply(IMAPResponse.uidSet(current), in: mailbox, uidValidity: status.uidValidity, connection: connection)
+                }
             } catch {
                 if firstError == nil { firstError = error }
             }
@@ -34,14 +36,16 @@ struct MailboxAcknowledger: Sendable {
         if let firstError { throw firstError }
     }
 
-    /// Applies `after_store` to a UID set (`"5:9,12"`) of `mailbox`, whose UIDVALIDITY the caller checked.
-    func apply(_ set: String, in mailbox: String, connection: CurlIMAPConnection) throws {
+    /// Applies `after_store` to a UID set (`"5:9,12"`) of `mailbox`, if it still has `uidValidity`.
+    func apply(_ set: String, in mailbox: String, uidValidity: UInt32, connection: CurlIMAPConnection) throws {
+        guard afterStore != .leave else { return }
+        try connection.select(mailbox, uidValidity: uidValidity)
         switch afterStore {
         case .seen:
             // The fetch was a PEEK: \Seen is set here, once the mail is stored.
             _ = try connection.command("UID STORE \(set) +FLAGS.SILENT (\\Seen)", in: mailbox)
         case .leave:
-            break
+            return
         case .move(let folder):
             try move(set, from: mailbox, to: folder, connection: connection)
         }
@@ -53,12 +57,17 @@ struct MailboxAcknowledger: Sendable {
             _ = try connection.command("UID MOVE \(set) \(target)", in: mailbox)
         } catch let error as IMAPError where error.isRefusedCommand {
             // No MOVE extension (RFC 6851): copy, flag \Deleted, and expunge only these UIDs (UIDPLUS).
-            do {
-                _ = try connection.command("UID COPY \(set) \(target)", in: mailbox)
-            } catch let copy as IMAPError where copy.isRefusedCommand {
-                throw IMAPError.unexpected("cannot move mail to \"\(folder)\" (does the folder exist?): \(error); \(copy)")
+            // Mail flagged \Deleted already was copied by an earlier try whose expunge failed: not again.
+            let pending = IMAPResponse.searchUIDs(try connection.command("UID SEARCH UID \(set) UNDELETED", in: mailbox))
+            if !pending.isEmpty {
+                let copySet = IMAPResponse.uidSet(pending)
+                do {
+                    _ = try connection.command("UID COPY \(copySet) \(target)", in: mailbox)
+                } catch let copy as IMAPError where copy.isRefusedCommand {
+                    throw IMAPError.unexpected("cannot move mail to \"\(folder)\" (does the folder exist?): \(error); \(copy)")
+                }
+                _ = try connection.command("UID STORE \(copySet) +FLAGS.SILENT (\\Deleted)", in: mailbox)
             }
-            _ = try connection.command("UID STORE \(set) +FLAGS.SILENT (\\Deleted)", in: mailbox)
             _ = try connection.command("UID EXPUNGE \(set)", in: mailbox)
         }
     }

@@ -24,10 +24,12 @@ struct MailboxFetcher: Sendable {
         var acknowledgedHere: MailboxCursor?
     }
 
-    /// What a poll found, and the mailboxes whose acknowledgement it caught up (to store).
+    /// What a poll found, the mailboxes whose acknowledgement it caught up (to store), and what went
+    /// wrong without stopping the poll (to log).
     struct Fetched: Sendable {
         var items: [PolledItem] = []
         var caughtUp: [(mailbox: String, cursor: MailboxCursor)] = []
+        var warnings: [String] = []
     }
 
     var adapterName: String
@@ -52,6 +54,7 @@ struct MailboxFetcher: Sendable {
                 try fetch(state, connection: connection, receivedAt: receivedAt, into: &fetched, bytes: &bytes)
             } catch {
                 if firstError == nil { firstError = error }
+                if (error as? IMAPError)?.isConnectionFailure == true { break }  // the other mailboxes would wait on it too
             }
         }
         if fetched.items.isEmpty, fetched.caughtUp.isEmpty, let firstError { throw firstError }
@@ -67,18 +70,12 @@ struct MailboxFetcher: Sendable {
         guard let status = IMAPResponse.status(statusLines) else {
             throw IMAPError.unexpected("STATUS of mailbox \"\(mailbox)\" on IMAP server \(server.address) gave no UIDVALIDITY")
         }
-        if let committed, committed.uidValidity == status.uidValidity, state.acknowledged != committed {
-            // Stored but perhaps never flagged or moved: apply after_store again from the stored position (idempotent).
-            let from = MailboxCursor.lastUID(state.acknowledged, uidValidity: committed.uidValidity) + 1
-            if state.acknowledgedHere != committed, from <= committed.lastUID {
-                try acknowledger.apply("\(from):\(committed.lastUID)", in: mailbox, connection: connection)
-            }
-            fetched.caughtUp.append((mailbox, committed))
-        }
+        catchUp(state, uidValidity: status.uidValidity, connection: connection, into: &fetched)
         let after = MailboxCursor.lastUID(committed, uidValidity: status.uidValidity)
         if let next = status.uidNext, UInt64(next) <= UInt64(after) + 1 { return }  // nothing new: no SELECT needed
         var items = fetched.items
         defer { fetched.items = items }
+        try connection.select(mailbox, uidValidity: status.uidValidity)
         let entries = try newMessages(in: mailbox, after: after, status: status, wanted: limits.maxMailsPerPoll - items.count,
                                       connection: connection)
         // What this poll can hold, decided from the sizes the server gave.
@@ -108,7 +105,7 @@ struct MailboxFetcher: Sendable {
             if !missing.isEmpty {
                 // The server skipped a UID before this one: expunged meanwhile, or something to stop at.
                 let still = IMAPResponse.entries(try connection.command("UID FETCH \(IMAPResponse.uidSet(missing)) (UID)", in: mailbox))
-                if let kept = still.first {
+                if let kept = still.first(where: { missing.contains($0.uid) }) {
                     throw IMAPError.unexpected("IMAP server \(server.address) did not return UID \(kept.uid) of mailbox \"\(mailbox)\"")
                 }
                 missing = []
@@ -129,6 +126,30 @@ struct MailboxFetcher: Sendable {
             bytes += mail.data.count
         }
         if let failure { throw failure }
+    }
+
+    /// Applies `after_store` to what was stored but perhaps never flagged or moved (a crash between
+    /// the commit and the acknowledgement): the UIDs after the acknowledged position up to the committed
+    /// one. Idempotent, so repeating the last batch after a restart is harmless. A failure is a warning:
+    /// fetching goes on, and the next poll tries again.
+    private func catchUp(_ state: MailboxState, uidValidity: UInt32, connection: CurlIMAPConnection, into fetched: inout Fetched) {
+        guard let acknowledged = state.acknowledged else {
+            // Nothing stored yet (a new adapter): record the start, so a crash after the first commit
+            // is caught up too. Mail stored before positions were kept is left as it is.
+            fetched.caughtUp.append((state.name, state.committed ?? MailboxCursor(uidValidity: uidValidity, lastUID: 0)))
+            return
+        }
+        guard let committed = state.committed, committed.uidValidity == uidValidity, acknowledged != committed else { return }
+        let from = UInt64(MailboxCursor.lastUID(acknowledged, uidValidity: uidValidity)) + 1
+        do {
+            if state.acknowledgedHere != committed, from <= UInt64(committed.lastUID) {
+                try acknowledger.apply("\(from):\(committed.lastUID)", in: state.name, uidValidity: uidValidity, connection: connection)
+            }
+            fetched.caughtUp.append((state.name, committed))
+        } catch {
+            fetched.warnings.append("after_store for mail already stored in mailbox \"\(state.name)\" (UIDs \(from):\(committed.lastUID)) failed; "
+                                    + "the next poll tries again: \(error)")
+        }
     }
 
     /// A fetched mail: the whole of it, or its header alone when it is over `max_bytes` (`truncated`).
@@ -185,9 +206,20 @@ struct MailboxFetcher: Sendable {
         }
         let chosen = uids.sorted().prefix(wanted)
         guard !chosen.isEmpty else { return [] }
-        let wantedSet = Set(chosen)
         let lines = try connection.command("UID FETCH \(IMAPResponse.uidSet(Array(chosen))) (UID RFC822.SIZE FLAGS)", in: mailbox)
-        return IMAPResponse.entries(lines).filter { wantedSet.contains($0.uid) }.sorted { $0.uid < $1.uid }
+        // One entry per UID: an unsolicited flag update (`* n FETCH (UID u FLAGS ...)`) has no size.
+        var described: [UInt32: IMAPResponse.MessageEntry] = [:]
+        for entry in IMAPResponse.entries(lines) where described[entry.uid].map({ $0.size < entry.size }) ?? true {
+            described[entry.uid] = entry
+        }
+        // Stop at a UID the search found but the listing did not describe (expunged in between, most
+        // likely): the cursor must not pass it, and the next poll searches again.
+        var entries: [IMAPResponse.MessageEntry] = []
+        for uid in chosen {
+            guard let entry = described[uid] else { break }
+            entries.append(entry)
+        }
+        return entries
     }
 
     /// UIDs per `UID SEARCH`: one reply line of at most about 14 KB.
