@@ -176,6 +176,26 @@ extension SQLiteCaseStore: AlertStore {
         }
     }
 
+    public func messageTimes(before seq: Int64, since: Date) async throws -> [Date] {
+        try await pool.read { db in
+            // Backwards by sequence, a page at a time, until a whole page is older than `since` (event
+            // times follow the sequence closely; no index on time is kept for this one-off read).
+            let page = try db.cachedStatement(sql: "SELECT seq, at FROM events WHERE seq < ? AND type = ? ORDER BY seq DESC LIMIT 1000")
+            let cutoff = since.timeIntervalSince1970
+            var times: [Double] = []
+            var before = seq
+            while true {
+                let rows = try Row.fetchAll(page, arguments: [before, CaseEventType.messageReceived.rawValue])
+                guard let last = rows.last else { break }
+                let ats = rows.map { $0[1] as Double }
+                times += ats.filter { $0 >= cutoff }
+                if ats.allSatisfy({ $0 < cutoff }) { break }
+                before = last[0]
+            }
+            return times.sorted().map { Date(timeIntervalSince1970: $0) }
+        }
+    }
+
     /// Inserts deliveries unless their (destination, key) exists; returns how many were new.
     @discardableResult
     static func insertDeliveries(_ db: Database, _ items: [NewDelivery], at: Double) throws -> Int {

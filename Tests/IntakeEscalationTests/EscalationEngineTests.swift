@@ -292,4 +292,26 @@ import Testing
         try await second.shutdown()
         try await third.shutdown()
     }
+
+    @Test func theVolumeRuleRemembersTheLastWindowAcrossARestart() async throws {
+        let stub = try await ProviderStub.start()
+        defer { stub.stop() }
+        let yaml = EscalationHarness.yaml(stub).replacingOccurrences(
+            of: "repeat_contact: {messages: 3, within: 1h}", with: "volume: {more_than: 3, within: 10m}")
+        let first = try EscalationHarness(stub: stub, yaml: yaml)
+        for index in 1...3 {
+            try await first.complaint("v\(index)", body: "Where is my parcel?", phone: "+1415555020\(index)", email: "c\(index)@example.com", name: "C \(index)")
+        }
+        #expect(try await first.alerts().isEmpty, "three messages are not over the limit")
+        try await first.shutdown()
+
+        // The gateway restarts a minute later: the fourth message in the window is the one over the limit.
+        let clock = TestClock(now: EscalationHarness.start.addingTimeInterval(60))
+        let second = try EscalationHarness(stub: stub, store: first.store, clock: clock, yaml: yaml)
+        let caseID = try await second.complaint("v4", body: "Where is my parcel?", phone: "+14155550204", email: "c4@example.com", name: "C 4")
+        let alerts = try await second.alerts()
+        #expect(alerts.count == 1 && alerts.first?.caseID == caseID)
+        #expect(alerts.first?.reasons.contains { $0.contains("messages") } == true, "\(alerts.first?.reasons ?? [])")
+        try await second.shutdown()
+    }
 }

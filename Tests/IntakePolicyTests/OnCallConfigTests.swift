@@ -116,6 +116,13 @@ import Testing
         #expect(has(problems, "oncall.people[0].methods[1]", #"must be one of voice, sms, slack, webhook (got "pager")"#))
     }
 
+    @Test func namesThatWouldBreakAPageKeyAreRefused() {
+        for name: ConfigValue in ["ops/ann", "ann\nbob"] {
+            let problems = F.problems(F.changing("people", at: 1) { $0.setting("name", name) })
+            #expect(has(problems, "oncall.people[1].name", "must not contain \"/\" or control characters"), "\(problems)")
+        }
+    }
+
     @Test func duplicatePeopleAreReported() {
         let problems = F.problems(F.changing("people", at: 1) { $0.setting("name", "ann") })
         #expect(has(problems, "oncall.people[1].name", #"duplicate person "ann""#))

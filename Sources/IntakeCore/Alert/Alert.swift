@@ -152,4 +152,7 @@ public protocol AlertStore: Sendable {
     func escalateIfStepFailed(alertID: Int64, stepKeyPrefix: String, at: Date) async throws -> Bool
     /// Messages stored from a contact received since a time (the repeated-contact signal).
     func messageCount(contactID: Int64, since: Date) async throws -> Int
+    /// When the messages logged before event `seq` arrived, back to `since`, oldest first: what the
+    /// volume rule counted before a restart.
+    func messageTimes(before seq: Int64, since: Date) async throws -> [Date]
 }

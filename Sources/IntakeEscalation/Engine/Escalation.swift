@@ -22,12 +22,12 @@ public struct Escalation: Sendable {
 
     public init(oncall: OnCallConfig, notify: NotifyConfig, store: any EscalationEngine.Store, client: HTTPClient,
                 caseLink: @escaping @Sendable (String) -> String, voiceActionURL: @escaping @Sendable (Int64) -> String,
-                clock: any WallClock = SystemClock(), logger: Logger, idlePoll: Duration = .milliseconds(250), published: CommitSignal? = nil) {
+                clock: any WallClock = SystemClock(), logger: Logger, idlePoll: Duration = .milliseconds(250)) {
         let enqueued = CommitSignal()
         let timerWake = CommitSignal()
         let pages = PageBuilder(methods: notify.availableMethods, caseLink: caseLink, voiceActionURL: voiceActionURL)
-        engine = EscalationEngine(store: store, oncall: oncall, pages: pages, clock: clock, logger: logger, enqueued: enqueued, published: published)
-        timer = EscalationTimer(store: store, oncall: oncall, pages: pages, clock: clock, logger: logger, enqueued: enqueued, wakeups: timerWake, published: published)
+        engine = EscalationEngine(store: store, oncall: oncall, pages: pages, clock: clock, logger: logger, enqueued: enqueued)
+        timer = EscalationTimer(store: store, oncall: oncall, pages: pages, clock: clock, logger: logger, enqueued: enqueued, wakeups: timerWake)
         retry = CallRetry(store: store, oncall: oncall, pages: pages)
         let log = AlertAttemptLog(store: store, logger: logger, timer: timerWake)
         outboxes = notify.destinations(client: client, clock: clock, gate: StoreAlertGate(store: store)).map {

@@ -20,20 +20,17 @@ public final class EscalationEngine: EventHandler, Sendable {
     let logger: Logger
     /// Fired after pages were enqueued, so the notifiers send at once.
     let enqueued: CommitSignal
-    /// Fired after case events were written (the API's event stream sends them at once).
-    let published: CommitSignal?
-    /// When recent messages arrived, for the volume rule (in memory: after a restart it fills again).
-    private let recent = Mutex<[Date]>([])
+    /// When recent messages arrived, for the volume rule; nil until read back from the event log at the
+    /// first message this process sees, so a restart does not forget the last window.
+    private let recent = Mutex<[Date]?>(nil)
 
-    public init(store: any Store, oncall: OnCallConfig, pages: PageBuilder, clock: any WallClock, logger: Logger, enqueued: CommitSignal,
-                published: CommitSignal? = nil) {
+    public init(store: any Store, oncall: OnCallConfig, pages: PageBuilder, clock: any WallClock, logger: Logger, enqueued: CommitSignal) {
         self.store = store
         self.oncall = oncall
         self.pages = pages
         self.clock = clock
         self.logger = logger
         self.enqueued = enqueued
-        self.published = published
     }
 
     /// Decides each new message's urgency, then writes every decision of the page of events (events
@@ -81,7 +78,7 @@ public final class EscalationEngine: EventHandler, Sendable {
         guard let messageID = event.data["message_id"].flatMap(Int64.init) else { return }
         let flags = Set((event.data["flags"] ?? "").split(separator: ",").map(String.init))
         guard !flags.contains(MessageFlag.automated.rawValue), !flags.contains(MessageFlag.statusReport.rawValue) else { return }
-        let volume = countVolume(at: event.at)
+        let volume = try await countVolume(event)
         guard let detail, let stored = detail.messages.first(where: { $0.id == messageID }) else { return }
         let message = stored.message
         if let person = staff(message) {
@@ -118,7 +115,6 @@ public final class EscalationEngine: EventHandler, Sendable {
         guard !batch.decisions.isEmpty else { return }
         let alerts = try await store.recordUrgency(batch.decisions, actor: Self.rulesActor, at: clock.now())
         if alerts.contains(where: { $0 != nil }) { enqueued.fire() }
-        published?.fire()
         for (alert, (decision, reference)) in zip(alerts, zip(batch.decisions, batch.references)) {
             guard let alert else { continue }
             logger.notice("call-now alert opened", metadata: ["case": "\(reference)", "alert": "\(alert.id)", "paged": "\(decision.alert?.summary ?? "")"])
@@ -188,14 +184,19 @@ public final class EscalationEngine: EventHandler, Sendable {
         return last.data["urgent"] == "true" ? .urgent : .normal
     }
 
-    /// Records a message at `at` and returns how many arrived within the volume rule's window.
-    private func countVolume(at: Date) -> Int {
+    /// Records a message and returns how many arrived within the volume rule's window, this one included.
+    private func countVolume(_ event: CaseEvent) async throws -> Int {
         guard let window = oncall.urgency.volume?.window.seconds else { return 1 }
+        let cutoff = event.at.addingTimeInterval(-window)
+        if recent.withLock({ $0 == nil }) {
+            let earlier = try await store.messageTimes(before: event.seq, since: cutoff)
+            recent.withLock { if $0 == nil { $0 = earlier } }
+        }
         return recent.withLock { times in
-            times.append(at)
-            let cutoff = at.addingTimeInterval(-window)
-            if let first = times.firstIndex(where: { $0 >= cutoff }), first > 0 { times.removeFirst(first) }
-            return times.count
+            if times == nil { times = [] }
+            times?.append(event.at)
+            if let first = times?.firstIndex(where: { $0 >= cutoff }), first > 0 { times?.removeFirst(first) }
+            return times?.count ?? 1
         }
     }
 }

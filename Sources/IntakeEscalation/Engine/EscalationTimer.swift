@@ -16,12 +16,10 @@ public struct EscalationTimer: Service {
     let enqueued: CommitSignal
     /// Fired when an alert may be due early (every page of its step failed): tick now.
     let wakeups: CommitSignal
-    /// Fired after an escalation was written (the API's event stream sends it at once).
-    let published: CommitSignal?
     let tick: Duration
 
     public init(store: any Store, oncall: OnCallConfig, pages: PageBuilder, clock: any WallClock, logger: Logger, enqueued: CommitSignal,
-                wakeups: CommitSignal, published: CommitSignal? = nil, tick: Duration = .milliseconds(500)) {
+                wakeups: CommitSignal, tick: Duration = .milliseconds(500)) {
         self.store = store
         self.oncall = oncall
         self.pages = pages
@@ -29,7 +27,6 @@ public struct EscalationTimer: Service {
         self.logger = logger
         self.enqueued = enqueued
         self.wakeups = wakeups
-        self.published = published
         self.tick = tick
     }
 
@@ -71,10 +68,7 @@ public struct EscalationTimer: Service {
         for alert in try await store.dueAlerts(now: clock.now(), limit: 100) where try await escalate(alert, early: false) {
             moved += 1
         }
-        if moved > 0 {
-            enqueued.fire()
-            published?.fire()
-        }
+        if moved > 0 { enqueued.fire() }
         return moved
     }
 
@@ -97,10 +91,7 @@ public struct EscalationTimer: Service {
             let done = try await store.advanceAlert(id: alert.id, from: alert.position, to: to.storageKey, state: .paging, nextDueAt: plan.nextDue,
                                                     pages: built, summary: summary, at: now)
             if done {
-                if early {
-                    enqueued.fire()
-                    published?.fire()
-                }
+                if early { enqueued.fire() }
                 logger.notice("alert escalated", metadata: ["alert": "\(alert.id)", "to": "\(to)", "paged": "\(summary)"])
             }
             return done

@@ -17,6 +17,10 @@ extension OnCallConfig {
             defer { section.finish() }
             let name = section.string("name", required: true) ?? ""
             if !name.isEmpty, !names.insert(name).inserted { section.problem("name", "duplicate person \"\(name)\"") }
+            // The name is part of each page's delivery key (`alert-7/0/ann/sms`) and of log lines.
+            if name.unicodeScalars.contains(where: { $0 == "/" || $0.value < 0x20 || $0.value == 0x7F }) {
+                section.problem("name", "must not contain \"/\" or control characters (got \"\(name.debugDescription.dropFirst().dropLast())\")")
+            }
             let phone = section.string("phone").flatMap { raw -> String? in
                 guard let number = PhoneNumber(raw, defaultRegion: ""), !number.isShortCode, number.e164 == raw else {
                     section.problem("phone", "must be an E.164 number like +14155550100: a + and digits only (got \"\(raw)\")")

@@ -19,7 +19,6 @@ struct AlertRoutes {
     let notify: NotifyConfig
     let publicBaseURL: String?
     /// Fired after an alert's events were written, so the event stream sends them at once.
-    let published: CommitSignal
     let clock: any WallClock
     let maxBodyBytes: Int
 
@@ -62,7 +61,6 @@ struct AlertRoutes {
             }
             let alert = try await alert(context)
             let updated = try await store.recordOutcome(alertID: alert.id, outcome: body.outcome, by: principal.name, at: clock.now())
-            published.fire()
             // Not reached: offer the people to reach instead (foreman, supervisor, technician), and remind to call again.
             var alternates: [AlternateContact] = []
             var retryAt: Date?
@@ -83,7 +81,6 @@ struct AlertRoutes {
             do {
                 let event = try await store.appendEvent(caseID: caseID, type: .urgencyChanged, actor: principal.name, at: clock.now(),
                                                         data: ["urgent": String(body.urgent), "reasons": "\(reason) (by \(principal.name))", "source": "manual"])
-                published.fire()  // the escalation engine pages (or stops) now, not at its next poll
                 return try .json(API.EventBody(event), status: .accepted)
             } catch let error as StoreError where error.isNotFound {
                 throw Problem(status: .notFound, detail: error.message)
@@ -99,9 +96,7 @@ struct AlertRoutes {
 
     private func acknowledge(_ id: Int64, by person: String, via: String) async throws -> Alert {
         do {
-            let alert = try await store.acknowledge(alertID: id, by: person, via: via, at: clock.now())
-            published.fire()
-            return alert
+            return try await store.acknowledge(alertID: id, by: person, via: via, at: clock.now())
         } catch let error as StoreError where error.isConflict {
             throw Problem(status: .conflict, detail: error.message)
         }

@@ -46,6 +46,8 @@ public final class Gateway: Sendable {
         let path = config.storage.path.hasPrefix("/") ? config.storage.path : (self.dataDir as NSString).appendingPathComponent(config.storage.path)
         store = try SQLiteCaseStore(path: path, durability: SQLiteCaseStore.Durability(rawValue: config.storage.durability) ?? .full)
         stream = CaseStream(store: store, maxBatch: config.storage.batchMax, logger: logger, observer: metrics)
+        // Whatever appends to the event log (a case update, an alert) wakes its readers, not only ingest.
+        store.signalEventCommits(to: stream.commits)
         let admin = try AdminToken.resolve(dataDir: self.dataDir, environment: environment)
         if let path = admin.generatedAt { logger.notice("generated an admin API token", metadata: ["path": "\(path)"]) }
         tokens = TokenRegistry(tokens: [(name: "admin", role: .admin, secret: admin.token)] + config.tokens.map { ($0.name, $0.role, $0.secret) })
@@ -78,7 +80,7 @@ public final class Gateway: Sendable {
         QuarantineRoutes(store: store, retrier: retrier, metrics: metrics).mount(on: table)
         DeliveryRoutes(store: store, clock: clock).mount(on: table)
         AlertRoutes(store: store, timer: escalation?.timer, retry: escalation?.retry, oncall: config.oncall, notify: config.notify, publicBaseURL: config.server.publicBaseURL,
-                    published: stream.commits, clock: clock, maxBodyBytes: config.server.maxBodyBytes).mount(on: table)
+                    clock: clock, maxBodyBytes: config.server.maxBodyBytes).mount(on: table)
         OperationsRoutes(readiness: readiness, health: health, metrics: metrics, store: store, openAPI: Self.openAPIDocument,
                          sources: config.adapters.compactMap { $0 as? any SourceStatusReporting }).mount(on: table)
     }
@@ -107,7 +109,7 @@ public final class Gateway: Sendable {
         let base = publicBase
         return Escalation(oncall: oncall, notify: config.notify, store: store, client: client,
                           caseLink: { [template = caseLinkTemplate] in template.replacingOccurrences(of: "{ref}", with: $0) },
-                          voiceActionURL: { "\(base)/v1/alerts/\($0)/voice" }, clock: clock, logger: logger, published: stream.commits)
+                          voiceActionURL: { "\(base)/v1/alerts/\($0)/voice" }, clock: clock, logger: logger)
     }
 
     /// The base URL people and providers reach this gateway at.
