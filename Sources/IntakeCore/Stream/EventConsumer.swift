@@ -8,6 +8,13 @@ public protocol EventHandler: Sendable {
     var consumerName: String { get }
     /// Handles events in sequence order. Throwing leaves the cursor before the batch, which is offered again.
     func handle(_ events: [CaseEvent]) async throws
+    /// Whether events of `type` matter to this handler; a page with none of them is skipped without a
+    /// write (its position is stored with the next page that matters). Default: every type.
+    func handles(_ type: CaseEventType) -> Bool
+}
+
+extension EventHandler {
+    public func handles(_ type: CaseEventType) -> Bool { true }
 }
 
 /// Runs an `EventHandler` over the case stream from its durable cursor: reads a page of events, hands it
@@ -26,6 +33,8 @@ public struct EventConsumerService: Service {
     private let logger: Logger
     private let pageSize: Int
     private let idlePoll: Duration
+    /// Where this service has read to; read from the store once, then kept here.
+    private let position = PositionCache()
 
     public init(
         handler: any EventHandler, store: any CaseStore, commits: CommitSignal, clock: any WallClock = SystemClock(),
@@ -91,11 +100,32 @@ public struct EventConsumerService: Service {
     /// Hands the next page to the handler and commits the cursor; returns how many events it handled.
     @discardableResult
     public func drainOnce() async throws -> Int {
-        let position = try await store.consumerPosition(handler.consumerName)
-        let events = try await store.events(after: position, limit: pageSize)
+        let from: Int64
+        if let known = position.value {
+            from = known
+        } else {
+            from = try await store.consumerPosition(handler.consumerName)
+        }
+        let events = try await store.events(after: from, limit: pageSize)
         guard let last = events.last else { return 0 }
-        try await handler.handle(events)
-        try await store.setConsumerPosition(handler.consumerName, last.seq)
+        // Every commit wakes every consumer (an alert's attempts too): a page this handler has no use for
+        // costs a read, not a write. After a restart it is read again from the stored position: harmless.
+        if events.contains(where: { handler.handles($0.type) }) {
+            try await handler.handle(events)
+            try await store.setConsumerPosition(handler.consumerName, last.seq)
+        }
+        position.value = last.seq
         return events.count
+    }
+}
+
+/// A consumer's position in memory, shared by the copies of its (value-type) service.
+private final class PositionCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Int64?
+
+    var value: Int64? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
     }
 }

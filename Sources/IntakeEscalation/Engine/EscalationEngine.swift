@@ -9,6 +9,9 @@ import Synchronization
 /// acknowledgements sent back by SMS (`ACK 4821`) and people raising or lowering urgency by hand.
 public final class EscalationEngine: EventHandler, Sendable {
     public let consumerName = "escalation"
+
+    /// New messages are judged, and a person's urgency change is applied; the rest of the log is not its business.
+    public func handles(_ type: CaseEventType) -> Bool { type == .messageReceived || type == .urgencyChanged }
     /// The actor of urgency events written by the rules (a person's name otherwise).
     public static let rulesActor = "urgency-rules"
     public typealias Store = CaseStore & AlertStore & DeliveryStore
