@@ -180,7 +180,7 @@ extension SQLiteCaseStore: AlertStore {
         try await pool.read { db in
             // Backwards by sequence, a page at a time, until a whole page is older than `since` (event
             // times follow the sequence closely; no index on time is kept for this one-off read).
-            let page = try db.cachedStatement(sql: "SELECT seq, at FROM events WHERE seq < ? AND type = ? ORDER BY seq DESC LIMIT 1000")
+            let page = try db.cachedStatement(sql: "SELECT seq, at, data FROM events WHERE seq < ? AND type = ? ORDER BY seq DESC LIMIT 1000")
             let cutoff = since.timeIntervalSince1970
             var times: [Double] = []
             var before = seq
@@ -188,12 +188,21 @@ extension SQLiteCaseStore: AlertStore {
                 let rows = try Row.fetchAll(page, arguments: [before, CaseEventType.messageReceived.rawValue])
                 guard let last = rows.last else { break }
                 let ats = rows.map { $0[1] as Double }
-                times += ats.filter { $0 >= cutoff }
+                for (row, at) in zip(rows, ats) where at >= cutoff {
+                    // As the engine counts: auto-replies and status reports are not volume.
+                    if !Self.isAutomated(StringMapCoding.decode(row[2])["flags"]) { times.append(at) }
+                }
                 if ats.allSatisfy({ $0 < cutoff }) { break }
                 before = last[0]
             }
             return times.sorted().map { Date(timeIntervalSince1970: $0) }
         }
+    }
+
+    /// Whether a `message.received` event's `flags` mark an auto-reply or a status report.
+    static func isAutomated(_ flags: String?) -> Bool {
+        let set = Set((flags ?? "").split(separator: ",").map(String.init))
+        return set.contains(MessageFlag.automated.rawValue) || set.contains(MessageFlag.statusReport.rawValue)
     }
 
     /// Inserts deliveries unless their (destination, key) exists; returns how many were new.

@@ -55,7 +55,7 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
     public func setConsumerPosition(_ consumer: String, _ seq: Int64) async throws {
         try await pool.write { db in
             try db.execute(
-                sql: "INSERT INTO consumers(name, seq) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET seq = excluded.seq",
+                sql: "INSERT INTO consumers(name, seq) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET seq = max(seq, excluded.seq)",
                 arguments: [consumer, seq])
         }
     }

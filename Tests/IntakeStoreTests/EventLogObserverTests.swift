@@ -10,18 +10,36 @@ import Testing
         let store = try makeStore()
         let signal = CommitSignal()
         store.signalEventCommits(to: signal)
-        var wakes = signal.subscribe().makeAsyncIterator()
 
+        var wake = signal.subscribe()
         let outcome = try await store.ingest([.message(message("m1"))])
         let caseID = try #require(outcome.first?.receipt?.caseID)
-        #expect(await wakes.next() != nil, "ingest appended message.received")
+        #expect(await Self.wakes(wake), "ingest appended message.received")
 
+        wake = signal.subscribe()
         _ = try await store.updateCase(id: caseID, patch: CasePatch(state: .acknowledged), actor: "sam", at: Date())
-        #expect(await wakes.next() != nil, "a case update appended state.changed")
-        let events = try await store.events(after: 0, limit: 10)
-        #expect(events.map(\.type).contains(.stateChanged))
+        #expect(await Self.wakes(wake), "a case update appended state.changed")
+        #expect(try await store.events(after: 0, limit: 10).map(\.type).contains(.stateChanged))
 
+        wake = signal.subscribe()
         _ = try await store.appendEvent(caseID: caseID, type: .urgencyChanged, actor: "sam", at: Date(), data: ["urgent": "true"])
-        #expect(await wakes.next() != nil, "an appended event (alerts, forwarding) wakes readers too")
+        #expect(await Self.wakes(wake), "an appended event (alerts, forwarding) wakes readers too")
+    }
+
+    /// Whether `stream` yields within 5 s (a missing signal fails the test instead of hanging it).
+    static func wakes(_ stream: AsyncStream<Void>) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for await _ in stream { return true }
+                return false
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(5))
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
     }
 }

@@ -8,13 +8,13 @@ public protocol EventHandler: Sendable {
     var consumerName: String { get }
     /// Handles events in sequence order. Throwing leaves the cursor before the batch, which is offered again.
     func handle(_ events: [CaseEvent]) async throws
-    /// Whether events of `type` matter to this handler; a page with none of them is skipped without a
-    /// write (its position is stored with the next page that matters). Default: every type.
-    func handles(_ type: CaseEventType) -> Bool
+    /// Whether `event` matters to this handler; a page with none that does is skipped without a write
+    /// (its position is stored with the next page that matters). Default: every event.
+    func handles(_ event: CaseEvent) -> Bool
 }
 
 extension EventHandler {
-    public func handles(_ type: CaseEventType) -> Bool { true }
+    public func handles(_ event: CaseEvent) -> Bool { true }
 }
 
 /// Runs an `EventHandler` over the case stream from its durable cursor: reads a page of events, hands it
@@ -108,9 +108,10 @@ public struct EventConsumerService: Service {
         }
         let events = try await store.events(after: from, limit: pageSize)
         guard let last = events.last else { return 0 }
-        // Every commit wakes every consumer (an alert's attempts too): a page this handler has no use for
-        // costs a read, not a write. After a restart it is read again from the stored position: harmless.
-        if events.contains(where: { handler.handles($0.type) }) {
+        // Every commit that appends to the log wakes every consumer (the engine's own urgency and alert
+        // events too): a page this handler has no use for costs a read, not a write. After a restart it
+        // is read again from the stored position: harmless.
+        if events.contains(where: handler.handles) {
             try await handler.handle(events)
             try await store.setConsumerPosition(handler.consumerName, last.seq)
         }

@@ -10,8 +10,11 @@ import Synchronization
 public final class EscalationEngine: EventHandler, Sendable {
     public let consumerName = "escalation"
 
-    /// New messages are judged, and a person's urgency change is applied; the rest of the log is not its business.
-    public func handles(_ type: CaseEventType) -> Bool { type == .messageReceived || type == .urgencyChanged }
+    /// New messages are judged, and a person's urgency change is applied; the rest of the log (its own
+    /// decisions among it) is not its business.
+    public func handles(_ event: CaseEvent) -> Bool {
+        event.type == .messageReceived || (event.type == .urgencyChanged && event.actor != Self.rulesActor)
+    }
     /// The actor of urgency events written by the rules (a person's name otherwise).
     public static let rulesActor = "urgency-rules"
     public typealias Store = CaseStore & AlertStore & DeliveryStore
@@ -23,9 +26,10 @@ public final class EscalationEngine: EventHandler, Sendable {
     let logger: Logger
     /// Fired after pages were enqueued, so the notifiers send at once.
     let enqueued: CommitSignal
-    /// When recent messages arrived, for the volume rule; nil until read back from the event log at the
+    /// When recent messages arrived, for the volume rule, and the last event counted (a page offered
+    /// again after a failure is not counted twice); nil until read back from the event log at the
     /// first message this process sees, so a restart does not forget the last window.
-    private let recent = Mutex<[Date]?>(nil)
+    private let recent = Mutex<(times: [Date], lastSeq: Int64)?>(nil)
 
     public init(store: any Store, oncall: OnCallConfig, pages: PageBuilder, clock: any WallClock, logger: Logger, enqueued: CommitSignal) {
         self.store = store
@@ -193,13 +197,19 @@ public final class EscalationEngine: EventHandler, Sendable {
         let cutoff = event.at.addingTimeInterval(-window)
         if recent.withLock({ $0 == nil }) {
             let earlier = try await store.messageTimes(before: event.seq, since: cutoff)
-            recent.withLock { if $0 == nil { $0 = earlier } }
+            recent.withLock { if $0 == nil { $0 = (earlier, event.seq - 1) } }
         }
-        return recent.withLock { times in
-            if times == nil { times = [] }
-            times?.append(event.at)
-            if let first = times?.firstIndex(where: { $0 >= cutoff }), first > 0 { times?.removeFirst(first) }
-            return times?.count ?? 1
+        return recent.withLock { state in
+            guard var current = state else { return 1 }
+            state = nil  // mutated in place below, without a copy
+            if event.seq > current.lastSeq {
+                current.times.append(event.at)
+                current.lastSeq = event.seq
+            }
+            // By value: a re-ingested message may carry an older time than the ones before it.
+            current.times.removeAll { $0 < cutoff }
+            state = current
+            return current.times.count
         }
     }
 }

@@ -18,7 +18,9 @@ extension OnCallConfig {
             let name = section.string("name", required: true) ?? ""
             if !name.isEmpty, !names.insert(name).inserted { section.problem("name", "duplicate person \"\(name)\"") }
             // The name is part of each page's delivery key (`alert-7/0/ann/sms`) and of log lines.
-            if name.unicodeScalars.contains(where: { $0 == "/" || $0.value < 0x20 || $0.value == 0x7F }) {
+            if name.unicodeScalars.contains(where: {
+                $0 == "/" || [.control, .lineSeparator, .paragraphSeparator].contains($0.properties.generalCategory)
+            }) {
                 section.problem("name", "must not contain \"/\" or control characters (got \"\(name.debugDescription.dropFirst().dropLast())\")")
             }
             let phone = section.string("phone").flatMap { raw -> String? in

@@ -18,7 +18,6 @@ struct AlertRoutes {
     let oncall: OnCallConfig?
     let notify: NotifyConfig
     let publicBaseURL: String?
-    /// Fired after an alert's events were written, so the event stream sends them at once.
     let clock: any WallClock
     let maxBodyBytes: Int
 
