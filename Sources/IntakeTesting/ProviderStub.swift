@@ -93,3 +93,26 @@ public final class ProviderStub: Sendable {
         return bytes.readableBytes == 0 ? nil : try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))
     }
 }
+
+/// A test harness built over a stand-in, holding what must be released (an HTTP client).
+public protocol StubHarness: Sendable {
+    func shutdown() async throws
+}
+
+extension ProviderStub {
+    /// Starts a stand-in, builds a harness over it, runs `body`, and always shuts both down.
+    public static func withHarness<Harness: StubHarness>(
+        file: String = #filePath, _ make: (ProviderStub) throws -> Harness, _ body: (Harness) async throws -> Void
+    ) async throws {
+        let stub = try await start(file: file)
+        defer { stub.stop() }
+        let harness = try make(stub)
+        do {
+            try await body(harness)
+        } catch {
+            try await harness.shutdown()
+            throw error
+        }
+        try await harness.shutdown()
+    }
+}

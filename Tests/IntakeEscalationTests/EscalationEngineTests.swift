@@ -12,16 +12,7 @@ import Testing
     static let sue = "+14155550109"
 
     func with(_ body: (EscalationHarness) async throws -> Void) async throws {
-        let stub = try await ProviderStub.start()
-        defer { stub.stop() }
-        let harness = try EscalationHarness(stub: stub)
-        do {
-            try await body(harness)
-        } catch {
-            try await harness.shutdown()
-            throw error
-        }
-        try await harness.shutdown()
+        try await ProviderStub.withHarness({ try EscalationHarness(stub: $0) }, body)
     }
 
     @Test func anUrgentComplaintPagesTheOnCallRepByCallSMSAndSlackAtOnceAndSaysWhy() async throws {

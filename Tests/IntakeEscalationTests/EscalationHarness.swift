@@ -10,7 +10,7 @@ import Logging
 
 /// A store, the providers' stand-in and the call-first services as a gateway assembles them, driven
 /// step by step on a test clock: `drain()` runs the engine, `deliver()` the notifiers, `tick()` the timer.
-final class EscalationHarness: Sendable {
+final class EscalationHarness: StubHarness {
     static let twilioSID = "AC0123456789abcdef0123456789abcdef"
     static let environment = [
         "TWILIO_AUTH_TOKEN": "twilio-token-0123456789abcdef", "SLACK_BOT_TOKEN": "xoxb-1111-2222-slacktoken0123456789",

@@ -7,7 +7,7 @@ import IntakeTesting
 import Logging
 
 /// A store, the providers' stand-in and one tracker destination, driven step by step on a test clock.
-final class ForwardingHarness: Sendable {
+final class ForwardingHarness: StubHarness {
     static let token = "secret-token-0123456789abcdef"
     let store: SQLiteCaseStore
     let stub: ProviderStub

@@ -12,16 +12,7 @@ import Testing
 
     /// Runs `body` with a fresh stub and harness, and always stops both.
     func with(_ kind: String, timeout: Duration = .seconds(5), _ body: (ForwardingHarness) async throws -> Void) async throws {
-        let stub = try await ProviderStub.start()
-        defer { stub.stop() }
-        let harness = try ForwardingHarness(kind: kind, stub: stub, timeout: timeout)
-        do {
-            try await body(harness)
-        } catch {
-            try await harness.shutdown()
-            throw error
-        }
-        try await harness.shutdown()
+        try await ProviderStub.withHarness({ try ForwardingHarness(kind: kind, stub: $0, timeout: timeout) }, body)
     }
 
     @Test(arguments: ["jira", "zendesk", "github", "linear"])

@@ -15,13 +15,9 @@ import Testing
         defer { try? server.stop() }
         let stub = try await ProviderStub.start()
         defer { stub.stop() }
-        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("email-page-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
-        let port = Int.random(in: 20000...40000)
-        let yaml = """
-            adapters:
-              - {kind: imap, name: support, host: 127.0.0.1, port: \(server.port), tls: none, allow_insecure: true,
-                 user: \(DovecotServer.user), password: "${IMAP_PASSWORD}", mailboxes: [INBOX], poll_interval: 1s}
+        let dataDir = try temporaryDirectory("email-page").path
+        let port = try DovecotServer.freePort()
+        let yaml = server.gatewayAdapterYAML() + "\n" + """
             notify:
               twilio: {account_sid: AC0123456789abcdef0123456789abcdef, auth_token: "${TWILIO_AUTH_TOKEN}", from: "+14155550100", base_url: "\(stub.baseURL)"}
             oncall:

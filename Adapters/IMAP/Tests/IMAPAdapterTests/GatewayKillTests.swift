@@ -14,14 +14,9 @@ import Testing
         defer { try? server.stop() }
         let total = 1500
         for index in 1...total { try server.deliver(TestMail.make(index, from: "Customer \(index) <c\(index)@example.com>")) }
-        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("imap-kill-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
-        let port = Int.random(in: 20000...40000)
-        let yaml = """
-            adapters:
-              - {kind: imap, name: support, host: 127.0.0.1, port: \(server.port), tls: none, allow_insecure: true,
-                 user: \(DovecotServer.user), password: "${IMAP_PASSWORD}", mailboxes: [INBOX], poll_interval: 1s, after_store: seen}
-            """
+        let dataDir = try temporaryDirectory("imap-kill").path
+        let port = try DovecotServer.freePort()
+        let yaml = server.gatewayAdapterYAML(", after_store: seen")
         let environment = ["IMAP_PASSWORD": server.password]
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         do {

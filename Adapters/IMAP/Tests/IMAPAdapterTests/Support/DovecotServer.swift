@@ -233,6 +233,16 @@ final class DovecotServer: @unchecked Sendable {
         try start()
     }
 
+    /// The `adapters:` entry of a gateway config polling this server's INBOX every second as `support`,
+    /// the password from `IMAP_PASSWORD`; `extra` adds keys (`, after_store: seen`).
+    func gatewayAdapterYAML(_ extra: String = "") -> String {
+        """
+        adapters:
+          - {kind: imap, name: support, host: 127.0.0.1, port: \(port), tls: none, allow_insecure: true,
+             user: \(Self.user), password: "${IMAP_PASSWORD}", mailboxes: [INBOX], poll_interval: 1s\(extra)}
+        """
+    }
+
     func uidValidity() throws -> UInt32? {
         let output = try doveadm(["mailbox", "status", "-u", Self.user, "uidvalidity", "INBOX"])
         return output.split(separator: "=").last.flatMap { UInt32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
