@@ -8,8 +8,6 @@ public struct IMAPError: Error, Sendable, CustomStringConvertible {
         case login
         case tls
         case command
-        case notFound
-        case tooLarge
         case protocolError
     }
 
@@ -28,10 +26,6 @@ public struct IMAPError: Error, Sendable, CustomStringConvertible {
 
     static func unexpected(_ message: String) -> IMAPError { IMAPError(.protocolError, message) }
 
-    static func tooLarge(uid: UInt32, limit: Int) -> IMAPError {
-        IMAPError(.tooLarge, "message UID \(uid) is larger than \(limit) bytes")
-    }
-
     /// Classifies a curl failure: `detail` is curl's own message, already scrubbed of secrets.
     init(curlCode code: UInt32, detail: String, command: String, mailbox: String?, server: IMAPServer) {
         let at = "IMAP server \(server.address)"
@@ -46,8 +40,6 @@ public struct IMAPError: Error, Sendable, CustomStringConvertible {
             self.init(.tls, "TLS with \(at) failed: \(detail)", curlCode: code)
         case CURLE_USE_SSL_FAILED:
             self.init(.tls, "\(at) does not offer STARTTLS (\(detail)); use tls: imaps or a server that supports it", curlCode: code)
-        case CURLE_REMOTE_FILE_NOT_FOUND:
-            self.init(.notFound, "\(command)\(place) on \(at): not found (\(detail))", curlCode: code)
         case CURLE_QUOTE_ERROR:
             self.init(.command, "\(command)\(place) was refused by \(at) (\(detail))", curlCode: code)
         case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_OPERATION_TIMEDOUT, CURLE_PARTIAL_FILE,
@@ -64,9 +56,6 @@ public struct IMAPError: Error, Sendable, CustomStringConvertible {
     public var isConnectionFailure: Bool { kind == .connect }
     /// The TLS handshake or certificate check failed.
     public var isTLSFailure: Bool { kind == .tls }
-    /// The message or mailbox does not exist (any more).
-    var isNotFound: Bool { kind == .notFound }
     /// The server answered NO or BAD to a command.
     var isRefusedCommand: Bool { kind == .command }
-    var isTooLarge: Bool { kind == .tooLarge }
 }

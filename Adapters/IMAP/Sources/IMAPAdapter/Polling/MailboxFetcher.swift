@@ -73,23 +73,21 @@ struct MailboxFetcher: Sendable {
         catchUp(state, uidValidity: status.uidValidity, connection: connection, into: &fetched)
         let after = MailboxCursor.lastUID(committed, uidValidity: status.uidValidity)
         if let next = status.uidNext, UInt64(next) <= UInt64(after) + 1 { return }  // nothing new: no SELECT needed
-        var items = fetched.items
-        defer { fetched.items = items }
         try connection.select(mailbox, uidValidity: status.uidValidity)
-        let entries = try newMessages(in: mailbox, after: after, status: status, wanted: limits.maxMailsPerPoll - items.count,
+        let entries = try newMessages(in: mailbox, after: after, status: status, wanted: limits.maxMailsPerPoll - fetched.items.count,
                                       connection: connection)
         // What this poll can hold, decided from the sizes the server gave.
         var chosen: [IMAPResponse.MessageEntry] = []
         var planned = bytes
         for entry in entries {
-            if items.count + chosen.count >= limits.maxMailsPerPoll || planned >= limits.maxBytesPerPoll { break }
+            if fetched.items.count + chosen.count >= limits.maxMailsPerPoll || planned >= limits.maxBytesPerPoll { break }
             chosen.append(entry)
             planned += min(entry.size, limits.maxBytes)
         }
-        var fetched: [UInt32: FetchedMail] = [:]
+        var mails: [UInt32: FetchedMail] = [:]
         var failure: (any Error)?
         do {
-            try fetchMails(chosen, in: mailbox, connection: connection, into: &fetched)
+            try fetchMails(chosen, in: mailbox, connection: connection, into: &mails)
         } catch {
             failure = error  // keep the unbroken run of mails that did arrive
         }
@@ -97,7 +95,7 @@ struct MailboxFetcher: Sendable {
         let key = MailboxCursor.key(adapter: adapterName, mailbox: mailbox)
         var missing: [UInt32] = []
         for entry in chosen {
-            guard let mail = fetched[entry.uid] else {
+            guard let mail = mails[entry.uid] else {
                 if failure != nil { break }
                 missing.append(entry.uid)
                 continue
@@ -120,7 +118,7 @@ struct MailboxFetcher: Sendable {
                 metadata[MetadataKey.size] = String(entry.size)
             }
             let cursor = AdapterCursor(key: key, value: MailboxCursor(uidValidity: status.uidValidity, lastUID: entry.uid).value)
-            items.append(PolledItem(
+            fetched.items.append(PolledItem(
                 raw: RawPayload(contentType: "message/rfc822", bytes: mail.data, metadata: metadata),
                 receivedAt: receivedAt, sourceID: origin.sourceID, cursor: cursor))
             bytes += mail.data.count
