@@ -190,19 +190,13 @@ extension SQLiteCaseStore: AlertStore {
                 let ats = rows.map { $0[1] as Double }
                 for (row, at) in zip(rows, ats) where at >= cutoff {
                     // As the engine counts: auto-replies and status reports are not volume.
-                    if !Self.isAutomated(StringMapCoding.decode(row[2])["flags"]) { times.append(at) }
+                    if !MessageFlag.markAutomated(StringMapCoding.decode(row[2])["flags"]) { times.append(at) }
                 }
                 if ats.allSatisfy({ $0 < cutoff }) { break }
                 before = last[0]
             }
             return times.sorted().map { Date(timeIntervalSince1970: $0) }
         }
-    }
-
-    /// Whether a `message.received` event's `flags` mark an auto-reply or a status report.
-    static func isAutomated(_ flags: String?) -> Bool {
-        let set = Set((flags ?? "").split(separator: ",").map(String.init))
-        return set.contains(MessageFlag.automated.rawValue) || set.contains(MessageFlag.statusReport.rawValue)
     }
 
     /// Inserts deliveries unless their (destination, key) exists; returns how many were new.

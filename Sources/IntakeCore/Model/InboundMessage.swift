@@ -73,6 +73,12 @@ public enum MessageFlag: String, Codable, Sendable, CaseIterable {
     case edited
     /// A delivery status or receipt: recorded, never opens a case.
     case statusReport = "status_report"
+
+    /// Whether a `message.received` event's `flags` (comma-separated) mark an auto-reply or a status
+    /// report: such a message pages nobody and is not counted as volume.
+    public static func markAutomated(_ flags: String?) -> Bool {
+        (flags ?? "").split(separator: ",").contains { $0 == automated.rawValue || $0 == statusReport.rawValue }
+    }
 }
 
 /// One part of a message that arrives in several parts.

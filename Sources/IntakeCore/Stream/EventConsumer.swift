@@ -97,7 +97,7 @@ public struct EventConsumerService: Service {
         }
     }
 
-    /// Hands the next page to the handler and commits the cursor; returns how many events it handled.
+    /// Hands the next page to the handler and commits the cursor; returns how many events it read.
     @discardableResult
     public func drainOnce() async throws -> Int {
         let from: Int64

@@ -83,8 +83,7 @@ public final class EscalationEngine: EventHandler, Sendable {
 
     private func message(_ event: CaseEvent, detail: CaseDetail?, into batch: inout DecisionBatch) async throws {
         guard let messageID = event.data["message_id"].flatMap(Int64.init) else { return }
-        let flags = Set((event.data["flags"] ?? "").split(separator: ",").map(String.init))
-        guard !flags.contains(MessageFlag.automated.rawValue), !flags.contains(MessageFlag.statusReport.rawValue) else { return }
+        guard !MessageFlag.markAutomated(event.data["flags"]) else { return }
         let volume = try await countVolume(event)
         guard let detail, let stored = detail.messages.first(where: { $0.id == messageID }) else { return }
         let message = stored.message
