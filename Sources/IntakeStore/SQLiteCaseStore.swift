@@ -13,6 +13,8 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
     }
 
     let pool: DatabasePool
+    /// Keeps checkpoints (page copies and their fsync) off the writer's commits.
+    private let checkpointer: WALCheckpointer
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String, durability: Durability = .full) throws {
@@ -28,9 +30,13 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
             #endif
             try db.execute(sql: "PRAGMA cache_size = -65536")
+            // The checkpointer below copies the log into the database; the writer checkpoints only once the
+            // log reaches 64 MB, then copies what is left and restarts the log from its beginning.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Schema.migrator.migrate(pool)
+        checkpointer = try WALCheckpointer(path: path, interval: .milliseconds(50))
     }
 
     public func cursor(key: String) async throws -> String? {
