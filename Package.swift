@@ -40,6 +40,7 @@ let package = Package(
             dependencies: [
                 "IntakeCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         // Policy: urgency rules, on-call schedules and escalation plans (pure logic, no I/O).

@@ -8,12 +8,7 @@ extension SQLiteCaseStore {
     static func ingestFragment(_ db: Database, _ message: InboundMessage) throws -> IngestOutcome {
         guard let fragment = message.fragment else { return .stored(try ingest(db, message)) }
         let joinedID = fragment.joinedExternalID
-        if let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT id, case_id, contact_id FROM messages WHERE adapter = ? AND external_id = ?"),
-            arguments: [message.adapter, joinedID])
-        {
-            return .stored(StoreReceipt(messageID: row[0], caseID: row[1], contactID: row[2], duplicate: true, openedCase: false, reopenedCase: false))
-        }
+        if let receipt = try storedReceipt(db, adapter: message.adapter, externalID: joinedID) { return .stored(receipt) }
         let sha = try storeRaw(db, message.raw)
         try db.cachedStatement(sql: """
             INSERT INTO fragments(adapter, group_key, part, total, body, raw_sha256, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -23,77 +23,84 @@ extension SQLiteCaseStore {
 
     /// Stores one message inside the caller's transaction: dedup, contact, case, message, refs, events.
     static func ingest(_ db: Database, _ message: InboundMessage) throws -> StoreReceipt {
-        if let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT id, case_id, contact_id FROM messages WHERE adapter = ? AND external_id = ?"),
-            arguments: [message.adapter, message.externalID])
-        {
-            return StoreReceipt(messageID: row[0], caseID: row[1], contactID: row[2], duplicate: true, openedCase: false, reopenedCase: false)
-        }
+        if let receipt = try storedReceipt(db, adapter: message.adapter, externalID: message.externalID) { return receipt }
         let sha = try storeRaw(db, message.raw)
         let contactID = try resolveContact(db, message.sender, at: message.receivedAt)
         let placement = try placeInCase(db, message, contactID: contactID)
         let at = message.receivedAt.timeIntervalSince1970
+        let flags = message.flags.map(\.rawValue).sorted().joined(separator: ",")
 
         try db.cachedStatement(sql: """
             INSERT INTO messages(adapter, external_id, case_id, contact_id, channel, received_at, sender_name, sender_identities,
                 subject, body, thread_refs, own_refs, is_public, attachments, flags, raw_sha256)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
+            """).run(
                 message.adapter, message.externalID, placement.caseID, contactID, message.channel.rawValue, at,
                 message.sender.displayName, StringMapCoding.encodeIdentities(message.sender.identities), message.subject,
                 message.body, StringMapCoding.encodeLines(message.threadRefs), StringMapCoding.encodeLines(message.ownRefs),
                 message.isPublic, message.attachments.isEmpty ? nil : String(decoding: try JSONEncoder.column.encode(message.attachments), as: UTF8.self),
-                message.flags.map(\.rawValue).sorted().joined(separator: ","), sha,
-            ])
+                flags, sha)
         let messageID = db.lastInsertedRowID
 
         if let caseID = placement.caseID {
             var seen = Set<String>()
-            // Case references resolve by id; only the others need a row.
-            let refs = (message.ownRefs + message.threadRefs).filter { !$0.hasPrefix("case:") && seen.insert($0).inserted }
+            // Case references resolve by id; only the others need a row, and one already pointing here is left alone.
+            let refs = (message.ownRefs + message.threadRefs).filter {
+                !$0.hasPrefix("case:") && placement.knownRefs[$0] != caseID && seen.insert($0).inserted
+            }
             let upsert = try db.cachedStatement(sql: "INSERT INTO thread_refs(ref, case_id) VALUES (?, ?) ON CONFLICT(ref) DO UPDATE SET case_id = excluded.case_id")
-            for ref in refs { try upsert.execute(arguments: [ref, caseID]) }
+            for ref in refs { try upsert.run(ref, caseID) }
             var data = ["message_id": String(messageID), "channel": message.channel.rawValue, "adapter": message.adapter]
-            if !message.flags.isEmpty { data["flags"] = message.flags.map(\.rawValue).sorted().joined(separator: ",") }
+            if !message.flags.isEmpty { data["flags"] = flags }
             if message.isPublic { data["public"] = "true" }
             try appendEvent(db, caseID: caseID, type: .messageReceived, at: at, actor: message.adapter, data: data)
             try db.cachedStatement(sql: """
                 UPDATE cases SET message_count = message_count + 1, last_message_at = ?, updated_at = ?,
                     is_public = CASE WHEN ? THEN 1 ELSE is_public END
                 WHERE id = ?
-                """).execute(arguments: [at, at, message.isPublic, caseID])
+                """).run(at, at, message.isPublic, caseID)
         }
         return StoreReceipt(
             messageID: messageID, caseID: placement.caseID, contactID: contactID, duplicate: false,
             openedCase: placement.opened, reopenedCase: placement.reopened)
     }
 
+    /// The receipt of the message already stored under this adapter and external id, marked duplicate.
+    static func storedReceipt(_ db: Database, adapter: String, externalID: String) throws -> StoreReceipt? {
+        try db.cachedStatement(sql: "SELECT id, case_id, contact_id FROM messages WHERE adapter = ? AND external_id = ?")
+            .first(adapter, externalID) { row in
+                StoreReceipt(messageID: row.int64(0), caseID: row.optionalInt64(1), contactID: row.int64(2), duplicate: true,
+                             openedCase: false, reopenedCase: false)
+            }
+    }
+
     /// Finds the contact owning any of the sender's identities, or creates one, and records every identity.
     static func resolveContact(_ db: Database, _ sender: Sender, at date: Date) throws -> Int64 {
-        let lookup = try db.cachedStatement(sql: "SELECT contact_id FROM identities WHERE kind = ? AND value = ?")
-        var contactID: Int64?
+        let lookup = try db.cachedStatement(sql: """
+            SELECT i.contact_id, c.display_name IS NULL FROM identities i JOIN contacts c ON c.id = i.contact_id
+            WHERE i.kind = ? AND i.value = ?
+            """)
+        var known: (id: Int64, nameless: Bool)?
         var unknown: [Identity] = []
         for identity in sender.identities {
-            if let found = try Int64.fetchOne(lookup, arguments: [identity.kind.rawValue, identity.value]) {
-                if contactID == nil { contactID = found }
+            if let found = try lookup.first(identity.kind.rawValue, identity.value, read: { ($0.int64(0), $0.int64(1) != 0) }) {
+                if known == nil { known = found }
             } else {
                 unknown.append(identity)
             }
         }
         let id: Int64
-        if let contactID {
-            id = contactID
-            if let name = sender.displayName, !name.isEmpty {
-                try db.cachedStatement(sql: "UPDATE contacts SET display_name = ? WHERE id = ? AND display_name IS NULL")
-                    .execute(arguments: [name, id])
+        if let known {
+            id = known.id
+            if known.nameless, let name = sender.displayName, !name.isEmpty {
+                try db.cachedStatement(sql: "UPDATE contacts SET display_name = ? WHERE id = ?").run(name, id)
             }
         } else {
-            try db.cachedStatement(sql: "INSERT INTO contacts(display_name, created_at) VALUES (?, ?)")
-                .execute(arguments: [sender.displayName, date.timeIntervalSince1970])
+            try db.cachedStatement(sql: "INSERT INTO contacts(display_name, created_at) VALUES (?, ?)").run(sender.displayName, date.timeIntervalSince1970)
             id = db.lastInsertedRowID
         }
         let insert = try db.cachedStatement(sql: "INSERT INTO identities(kind, value, contact_id) VALUES (?, ?, ?) ON CONFLICT(kind, value) DO NOTHING")
-        for identity in unknown { try insert.execute(arguments: [identity.kind.rawValue, identity.value, id]) }
+        for identity in unknown { try insert.run(identity.kind.rawValue, identity.value, id) }
         return id
     }
 
@@ -101,6 +108,8 @@ extension SQLiteCaseStore {
         var caseID: Int64?
         var opened = false
         var reopened = false
+        /// The case each thread reference already points at (references found in `thread_refs`).
+        var knownRefs: [String: Int64] = [:]
     }
 
     /// Joins the case its thread references point at, reopening a resolved one; otherwise opens a case,
@@ -108,50 +117,54 @@ extension SQLiteCaseStore {
     static func placeInCase(_ db: Database, _ message: InboundMessage, contactID: Int64) throws -> Placement {
         let at = message.receivedAt.timeIntervalSince1970
         let automated = message.flags.contains(.automated) || message.flags.contains(.statusReport)
-        if let (caseID, state) = try matchThread(db, refs: message.threadRefs) {
+        let thread = try matchThread(db, refs: message.threadRefs)
+        if let (caseID, state) = thread.best {
             switch state {
             case .resolved where !automated:
                 try db.cachedStatement(sql: "UPDATE cases SET state = ?, updated_at = ? WHERE id = ?")
                     .execute(arguments: [CaseState.open.rawValue, at, caseID])
                 try appendEvent(db, caseID: caseID, type: .stateChanged, at: at, actor: message.adapter,
                                 data: ["from": state.rawValue, "to": CaseState.open.rawValue, "reason": "customer wrote again"])
-                return Placement(caseID: caseID, reopened: true)
+                return Placement(caseID: caseID, reopened: true, knownRefs: thread.known)
             case .closed where !automated:
                 break  // a closed case stays closed: the message opens a new one below
             default:
-                return Placement(caseID: caseID)
+                return Placement(caseID: caseID, knownRefs: thread.known)
             }
         }
         if automated { return Placement(caseID: nil) }
         try db.cachedStatement(sql: """
             INSERT INTO cases(contact_id, state, channel, subject, assignee, is_public, message_count, created_at, updated_at, last_message_at)
             VALUES (?, ?, ?, ?, NULL, ?, 0, ?, ?, ?)
-            """).execute(arguments: [contactID, CaseState.open.rawValue, message.channel.rawValue, message.subject, message.isPublic, at, at, at])
+            """).run(contactID, CaseState.open.rawValue, message.channel.rawValue, message.subject, message.isPublic, at, at, at)
         let caseID = db.lastInsertedRowID
         try appendEvent(db, caseID: caseID, type: .caseOpened, at: at, actor: message.adapter,
                         data: ["channel": message.channel.rawValue, "contact_id": String(contactID)])
-        return Placement(caseID: caseID, opened: true)
+        return Placement(caseID: caseID, opened: true, knownRefs: thread.known)
     }
 
-    /// The newest case any of the references points at, with its state. A case reference (`case:C-12`)
-    /// names its case directly; other references are looked up in `thread_refs`.
-    static func matchThread(_ db: Database, refs: [String]) throws -> (Int64, CaseState)? {
-        guard !refs.isEmpty else { return nil }
+    /// The newest case any of the references points at, with its state, and the case each reference found
+    /// in `thread_refs` points at. A case reference (`case:C-12`) names its case directly; other references
+    /// are looked up in `thread_refs`.
+    static func matchThread(_ db: Database, refs: [String]) throws -> (best: (Int64, CaseState)?, known: [String: Int64]) {
+        guard !refs.isEmpty else { return (nil, [:]) }
         let find = try db.cachedStatement(sql: "SELECT c.id, c.state FROM thread_refs t JOIN cases c ON c.id = t.case_id WHERE t.ref = ?")
         let byID = try db.cachedStatement(sql: "SELECT id, state FROM cases WHERE id = ?")
         var best: (Int64, CaseState)?
+        var known: [String: Int64] = [:]
         for ref in refs {
-            let row: Row?
+            let read = { (row: ColumnReader) in (row.int64(0), CaseState(rawValue: row.text(1)) ?? .open) }
+            let found: (Int64, CaseState)?
             if ref.hasPrefix("case:"), let id = CaseReference.parse(String(ref.dropFirst(5))) {
-                row = try Row.fetchOne(byID, arguments: [id])
+                found = try byID.first(id, read: read)
             } else {
-                row = try Row.fetchOne(find, arguments: [ref])
+                found = try find.first(ref, read: read)
+                if let found { known[ref] = found.0 }
             }
-            guard let row else { continue }
-            let id: Int64 = row[0]
-            if best == nil || id > best!.0 { best = (id, CaseState(rawValue: row[1]) ?? .open) }
+            guard let found else { continue }
+            if best == nil || found.0 > best!.0 { best = found }
         }
-        return best
+        return (best, known)
     }
 
     @discardableResult

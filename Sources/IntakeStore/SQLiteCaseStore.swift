@@ -79,7 +79,7 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
     static func storeRaw(_ db: Database, _ raw: RawPayload) throws -> String {
         let sha = raw.sha256
         try db.cachedStatement(sql: "INSERT INTO raw_payloads(sha256, content_type, metadata, bytes) VALUES (?, ?, ?, ?) ON CONFLICT(sha256) DO NOTHING")
-            .execute(arguments: [sha, raw.contentType, StringMapCoding.encode(raw.metadata), raw.bytes])
+            .run(sha, raw.contentType, StringMapCoding.encode(raw.metadata), raw.bytes)
         return sha
     }
 }
