@@ -46,6 +46,12 @@ enum StringMapCoding {
 
     static func appendJSONString(_ value: String, to out: inout String) {
         out += "\""
+        // Most values need no escaping: append them whole rather than a scalar at a time.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += value
+            out += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
