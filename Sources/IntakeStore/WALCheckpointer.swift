@@ -5,7 +5,9 @@ import GRDB
 /// writer's commits rarely wait for a checkpoint's page writes and fsync.
 ///
 /// The writer keeps a large `wal_autocheckpoint` as a backstop: it checkpoints only what this one has
-/// not copied yet, and the log then restarts from its beginning instead of growing.
+/// not copied yet, and the log then restarts from its beginning instead of growing. (A checkpointer that
+/// retries at once while the log is long does not get the log restarted under load: the writer commits
+/// between any two of its checkpoints.)
 final class WALCheckpointer: Sendable {
     private let task: Task<Void, Never>
 

@@ -4,7 +4,7 @@ import IntakeStore
 import Testing
 
 @Suite struct WALCheckpointerTests {
-    /// The writer checkpoints only once the log reaches 64 MB, so a few hundred messages stay in the log
+    /// The writer checkpoints only once the log reaches 256 MB, so a few hundred messages stay in the log
     /// unless the store's own checkpointer copies them into the database file.
     @Test func committedPagesReachTheDatabaseFileWithoutTheWriterCheckpointing() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("intake-wal-\(UUID().uuidString)")
