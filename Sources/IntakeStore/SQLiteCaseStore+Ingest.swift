@@ -4,27 +4,20 @@ import IntakeCore
 
 extension SQLiteCaseStore {
     public func ingest(_ requests: [IngestRequest]) async throws -> [IngestOutcome] {
-        try await pool.write { db in try Self.ingest(db, requests) }
-    }
-
-    public func ingest(_ requests: [IngestRequest], completion: @escaping @Sendable (Result<[IngestOutcome], any Error>) -> Void) {
-        pool.asyncWrite({ db in try Self.ingest(db, requests) }, completion: { _, result in completion(result) })
-    }
-
-    /// Stores a group inside the caller's transaction, each request's cursor with it.
-    static func ingest(_ db: Database, _ requests: [IngestRequest]) throws -> [IngestOutcome] {
-        try requests.map { request in
-            let outcome: IngestOutcome
-            switch request.item {
-            case .message(let message) where message.fragment != nil: outcome = try ingestFragment(db, message)
-            case .message(let message): outcome = .stored(try ingest(db, message))
-            case .quarantine(let entry): outcome = .quarantined(id: try quarantine(db, entry))
-            case .nothing: outcome = .skipped
+        try await pool.write { db in
+            try requests.map { request in
+                let outcome: IngestOutcome
+                switch request.item {
+                case .message(let message) where message.fragment != nil: outcome = try Self.ingestFragment(db, message)
+                case .message(let message): outcome = .stored(try Self.ingest(db, message))
+                case .quarantine(let entry): outcome = .quarantined(id: try Self.quarantine(db, entry))
+                case .nothing: outcome = .skipped
+                }
+                if let cursor = request.cursor {
+                    try Self.upsertCursor(db, key: cursor.key, value: cursor.value)
+                }
+                return outcome
             }
-            if let cursor = request.cursor {
-                try upsertCursor(db, key: cursor.key, value: cursor.value)
-            }
-            return outcome
         }
     }
 

@@ -7,10 +7,6 @@ public protocol CaseStore: Sendable {
     /// Stores a group of requests in one transaction and returns one outcome per request, in order.
     /// A request whose message was stored before (same adapter and external id) is reported `duplicate`.
     func ingest(_ requests: [IngestRequest]) async throws -> [IngestOutcome]
-    /// Stores a group like `ingest(_:)` and calls `completion` once it committed or failed. A store with
-    /// its own writer queue starts the transaction from the caller's thread, so `CaseStream` chains one
-    /// group commit straight after another without waiting for a task to be scheduled in between.
-    func ingest(_ requests: [IngestRequest], completion: @escaping @Sendable (Result<[IngestOutcome], any Error>) -> Void)
 
     func cases(_ query: CaseQuery) async throws -> [CaseRecord]
     func caseDetail(id: Int64) async throws -> CaseDetail?
@@ -60,13 +56,4 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable {
     public var isNotFound: Bool { code == .notFound }
     public var isConflict: Bool { code == .conflict }
     public var description: String { message }
-}
-
-extension CaseStore {
-    /// Runs the async `ingest(_:)` in a task: for stores without a writer queue of their own.
-    public func ingest(_ requests: [IngestRequest], completion: @escaping @Sendable (Result<[IngestOutcome], any Error>) -> Void) {
-        Task {
-            do { completion(.success(try await ingest(requests))) } catch { completion(.failure(error)) }
-        }
-    }
 }

@@ -9,10 +9,8 @@ import Synchronization
 ///  (HTTP 2xx, IMAP flag and feed cursor happen only after resume)            └──► CommitSignal ──► consumers, SSE
 /// ```
 /// Group commit keeps one transaction (and one fsync) per batch rather than per message, so durability
-/// stays cheap under load. One group commits at a time, and the next starts from the previous one's
-/// completion (on the store's writer) with whatever arrived meanwhile: the writer never waits for a task
-/// to be scheduled between two groups. A `Service`: on graceful shutdown it stops taking new work, drains
-/// what is pending, then returns; run it before the services that submit so that it stops after them.
+/// stays cheap under load. A `Service`: on graceful shutdown it stops taking new work, drains what is
+/// pending, then returns; run it before the services that submit so that it stops after them.
 public final class CaseStream: Service, Sendable {
     private struct Pending {
         var request: IngestRequest
@@ -35,19 +33,6 @@ public final class CaseStream: Service, Sendable {
     private struct State {
         var pending: [Pending] = []
         var accepting = true
-        /// Whether a group is committing now; the next one starts when it ends.
-        var committing = false
-        /// Told when nothing is pending or committing (shutdown waits for this).
-        var idleWaiters: [CheckedContinuation<Void, Never>] = []
-
-        /// The next group to commit, taken out of `pending`; when there is none, committing stops.
-        mutating func nextBatch(max: Int) -> [Pending] {
-            let count = Swift.min(max, pending.count)
-            let batch = Array(pending.prefix(count))
-            pending.removeFirst(count)
-            committing = !batch.isEmpty
-            return batch
-        }
     }
 
     private let store: any CaseStore
@@ -55,9 +40,8 @@ public final class CaseStream: Service, Sendable {
     private let logger: Logger
     private let observer: (any IngestObserver)?
     private let state = Mutex(State())
-    /// Finishes when submissions stop (graceful shutdown or `stopAccepting()`).
-    private let stopped: AsyncStream<Void>
-    private let stoppedContinuation: AsyncStream<Void>.Continuation
+    private let wake: AsyncStream<Void>
+    private let wakeContinuation: AsyncStream<Void>.Continuation
     /// Fires after every commit; consumers and event streams wait on it.
     public let commits = CommitSignal()
 
@@ -66,7 +50,7 @@ public final class CaseStream: Service, Sendable {
         self.maxBatch = max(1, maxBatch)
         self.logger = logger
         self.observer = observer
-        (stopped, stoppedContinuation) = AsyncStream.makeStream(of: Void.self)
+        (wake, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Stores one request and returns once its transaction committed.
@@ -92,85 +76,73 @@ public final class CaseStream: Service, Sendable {
     }
 
     private func enqueue(_ items: [Pending], refused: (any Error) -> Void) {
-        let start: [Pending]? = state.withLock { state in
-            guard state.accepting else { return nil }
+        let accepted = state.withLock { state in
+            guard state.accepting else { return false }
             state.pending.append(contentsOf: items)
-            // A group committing now picks these up when it ends; otherwise they start a group here.
-            return state.committing ? [] : state.nextBatch(max: maxBatch)
+            return true
         }
-        guard let start else { return refused(IntakeUnavailable(reason: "the gateway is shutting down")) }
-        if !start.isEmpty { commit(start) }
+        if accepted {
+            wakeContinuation.yield()
+        } else {
+            refused(IntakeUnavailable(reason: "the gateway is shutting down"))
+        }
     }
 
     public func run() async throws {
         await withGracefulShutdownHandler {
-            for await _ in stopped {}
+            for await _ in wake { await drain() }
         } onGracefulShutdown: {
             self.stopAccepting()
         }
         stopAccepting()
-        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
-            let idle = state.withLock { state in
-                if !state.committing { return true }
-                state.idleWaiters.append(waiter)
-                return false
-            }
-            if idle { waiter.resume() }
-        }
+        await drain()
         commits.finish()
     }
 
     /// Refuses new submissions; what is pending still commits.
     public func stopAccepting() {
         state.withLock { $0.accepting = false }
-        stoppedContinuation.finish()
+        wakeContinuation.finish()
     }
 
-    /// Commits a group, then the next one, until nothing is pending.
-    private func commit(_ batch: [Pending]) {
-        let started = ContinuousClock.now
-        store.ingest(batch.map(\.request)) { result in
-            switch result {
-            case .success(let outcomes):
-                self.committed(batch, outcomes, since: started)
-                self.commitNext()
-            case .failure(let error):
-                Task {
-                    await self.isolate(batch, failure: error)
-                    self.commitNext()
-                }
-            }
+    private func takeBatch() -> [Pending] {
+        state.withLock { state in
+            let count = min(maxBatch, state.pending.count)
+            let batch = Array(state.pending.prefix(count))
+            state.pending.removeFirst(count)
+            return batch
         }
     }
 
-    private func commitNext() {
-        let (batch, idle) = state.withLock { state in
-            let batch = state.nextBatch(max: maxBatch)
-            let idle = batch.isEmpty ? state.idleWaiters : []
-            if batch.isEmpty { state.idleWaiters = [] }
-            return (batch, idle)
+    private func drain() async {
+        while true {
+            let batch = takeBatch()
+            if batch.isEmpty { return }
+            await commit(batch)
         }
-        for waiter in idle { waiter.resume() }
-        if !batch.isEmpty { commit(batch) }
     }
 
-    /// After a group failed: one bad request must not fail its neighbours, so commit them one by one to
-    /// isolate it. A cursor must not pass a request that failed, so once one fails, the later requests
-    /// under the same cursor key fail with it (their source sends them again from the cursor).
-    private func isolate(_ batch: [Pending], failure: any Error) async {
+    private func commit(_ batch: [Pending]) async {
         guard batch.count > 1 else {
-            logger.error("commit failed", metadata: ["error": "\(failure)"])
-            batch[0].waiter.resume(with: .failure(failure))
+            _ = await commit(alone: batch[0])
             return
         }
-        logger.warning("group commit failed; retrying one by one", metadata: ["batch": "\(batch.count)", "error": "\(failure)"])
-        var failedCursors: [String: any Error] = [:]
-        for pending in batch {
-            if let key = pending.request.cursor?.key, let failure = failedCursors[key] {
-                pending.waiter.resume(with: .failure(failure))
-                continue
+        let started = ContinuousClock.now
+        do {
+            committed(batch, try await store.ingest(batch.map(\.request)), since: started)
+        } catch {
+            // One bad request must not fail its neighbours: commit them one by one to isolate it. A
+            // cursor must not pass a request that failed, so once one fails, the later requests under the
+            // same cursor key fail with it (their source sends them again from the cursor).
+            logger.warning("group commit failed; retrying one by one", metadata: ["batch": "\(batch.count)", "error": "\(error)"])
+            var failedCursors: [String: any Error] = [:]
+            for pending in batch {
+                if let key = pending.request.cursor?.key, let failure = failedCursors[key] {
+                    pending.waiter.resume(with: .failure(failure))
+                    continue
+                }
+                if let failure = await commit(alone: pending), let key = pending.request.cursor?.key { failedCursors[key] = failure }
             }
-            if let failure = await commit(alone: pending), let key = pending.request.cursor?.key { failedCursors[key] = failure }
         }
     }
 
