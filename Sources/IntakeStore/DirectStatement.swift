@@ -4,12 +4,14 @@ import GRDBSQLite
 /// Runs a cached statement with its values bound straight to SQLite, for the ingest path that runs each
 /// statement thousands of times a second: no `StatementArguments` array of boxed values, no per-statement
 /// bookkeeping. Only for statements no transaction observer needs to see (the event log's inserts go
-/// through GRDB so that `EventLogObserver` sees them).
+/// through GRDB so that `EventLogObserver` sees them). GRDB does not see these statements fail either: if
+/// SQLite rolls the transaction back on its own (I/O error, disk full, interrupt), observers are not told
+/// of the rollback; `EventLogObserver` then fires one extra wake-up at the next commit, which is harmless.
 extension Statement {
     /// Binds `values` in order and steps the statement to its end.
     func run<each V: StatementBinding>(_ values: repeat each V) throws {
         try bindDirectly(repeat each values)
-        defer { sqlite3_reset(sqliteStatement) }
+        defer { finish() }
         var code = sqlite3_step(sqliteStatement)
         while code == SQLITE_ROW { code = sqlite3_step(sqliteStatement) }
         guard code == SQLITE_DONE else { throw failure(code) }
@@ -18,7 +20,7 @@ extension Statement {
     /// Binds `values` in order and reads the first row with `read`; nil when there is no row.
     func first<each V: StatementBinding, T>(_ values: repeat each V, read: (ColumnReader) -> T) throws -> T? {
         try bindDirectly(repeat each values)
-        defer { sqlite3_reset(sqliteStatement) }
+        defer { finish() }
         let code = sqlite3_step(sqliteStatement)
         if code == SQLITE_ROW { return read(ColumnReader(statement: sqliteStatement)) }
         guard code == SQLITE_DONE else { throw failure(code) }
@@ -33,6 +35,13 @@ extension Statement {
             let code = value.bind(to: sqliteStatement, at: index)
             guard code == SQLITE_OK else { throw failure(code) }
         }
+    }
+
+    /// Resets the statement and drops its bound values (a payload's bytes are copied when bound, and would
+    /// otherwise stay in the cached statement until its next use).
+    private func finish() {
+        sqlite3_reset(sqliteStatement)
+        sqlite3_clear_bindings(sqliteStatement)
     }
 
     private func failure(_ code: CInt) -> DatabaseError {
