@@ -4,9 +4,14 @@ import IntakeStore
 
 /// A fresh SQLite store in a temporary directory.
 func makeStore() throws -> SQLiteCaseStore {
+    try SQLiteCaseStore(path: temporaryStorePath())
+}
+
+/// The path of a database file (not created yet) in a new temporary directory.
+func temporaryStorePath() throws -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("intake-store-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return try SQLiteCaseStore(path: dir.appendingPathComponent("intake.sqlite").path)
+    return dir.appendingPathComponent("intake.sqlite").path
 }
 
 /// A message with sensible defaults.

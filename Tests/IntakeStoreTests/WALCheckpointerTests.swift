@@ -7,10 +7,7 @@ import Testing
     /// The writer checkpoints only once the log reaches 256 MB, so a few hundred messages stay in the log
     /// unless the store's own checkpointer copies them into the database file.
     @Test func committedPagesReachTheDatabaseFileWithoutTheWriterCheckpointing() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("intake-wal-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("intake.sqlite").path
+        let path = try temporaryStorePath()
         let store = try SQLiteCaseStore(path: path)
         try await Task.sleep(for: .milliseconds(200))  // the migrations' pages are copied first
         let before = try Self.size(path)
