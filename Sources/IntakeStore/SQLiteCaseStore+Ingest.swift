@@ -152,8 +152,8 @@ extension SQLiteCaseStore {
         let byID = try db.cachedStatement(sql: "SELECT id, state FROM cases WHERE id = ?")
         var best: (Int64, CaseState)?
         var known: [String: Int64] = [:]
+        let read = { (row: ColumnReader) in (row.int64(0), CaseState(rawValue: row.text(1)) ?? .open) }
         for ref in refs {
-            let read = { (row: ColumnReader) in (row.int64(0), CaseState(rawValue: row.text(1)) ?? .open) }
             let found: (Int64, CaseState)?
             if ref.hasPrefix("case:"), let id = CaseReference.parse(String(ref.dropFirst(5))) {
                 found = try byID.first(id, read: read)
