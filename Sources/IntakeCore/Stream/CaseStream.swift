@@ -88,7 +88,14 @@ public final class CaseStream: Service, Sendable {
         }
     }
 
+    /// The commit loop's own thread (see `DedicatedThreadExecutor`), shared by every stream in the process.
+    private static let writerExecutor = DedicatedThreadExecutor(name: "intake-case-stream")
+
     public func run() async throws {
+        await withTaskExecutorPreference(Self.writerExecutor) { await self.loop() }
+    }
+
+    private func loop() async {
         await withGracefulShutdownHandler {
             for await _ in wake { await drain() }
         } onGracefulShutdown: {
