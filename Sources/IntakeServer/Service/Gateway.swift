@@ -95,13 +95,21 @@ public final class Gateway: Sendable {
         }
         for adapter in config.adapters where adapter is any WebhookAdapter { health.report(adapter.name, .healthy) }
         let escalation = makeEscalation(client: client)
+        // The call-first path (judge, open the alert, send the pages) has a thread of its own, so a page
+        // does not queue behind the HTTP handlers of every other message.
         let paging: [any Service] = escalation.map { escalation in
-            [EventConsumerService(handler: escalation.engine, store: store, commits: stream.commits, clock: clock, logger: logger),
-             escalation.timer] + escalation.outboxes
+            let services: [any Service] = [
+                EventConsumerService(handler: escalation.engine, store: store, commits: stream.commits, clock: clock, logger: logger),
+                escalation.timer,
+            ] + escalation.outboxes
+            return services.map { PinnedService($0, on: Self.pagingExecutor) }
         } ?? []
         return [stream] + pollers + paging + consumers(client: client)
             + [try makeApplication(escalation: escalation, onServerRunning: onServerRunning)]
     }
+
+    /// The thread the call-first services run on, shared by every gateway in the process.
+    private static let pagingExecutor = DedicatedThreadExecutor(name: "intake-paging")
 
     /// The call-first services, when an `oncall:` section is configured.
     func makeEscalation(client: HTTPClient?) -> Escalation? {

@@ -1,0 +1,17 @@
+import ServiceLifecycle
+
+/// Runs a service with a task executor preference, so its tasks (and their child tasks) resume on that
+/// executor's thread rather than waiting their turn on the global executor behind HTTP handlers.
+public struct PinnedService: Service {
+    private let service: any Service
+    private let executor: any TaskExecutor
+
+    public init(_ service: any Service, on executor: any TaskExecutor) {
+        self.service = service
+        self.executor = executor
+    }
+
+    public func run() async throws {
+        try await withTaskExecutorPreference(executor) { try await service.run() }
+    }
+}
