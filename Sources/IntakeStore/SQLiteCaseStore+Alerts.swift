@@ -3,9 +3,10 @@ import GRDB
 import IntakeCore
 
 extension SQLiteCaseStore: AlertStore {
-    public func recordUrgency(_ decisions: [UrgencyDecision], actor: String, at date: Date) async throws -> [Alert?] {
+    public func recordUrgency(_ decisions: [UrgencyDecision], actor: String, at date: Date, position: ConsumerPosition?) async throws -> [Alert?] {
         guard !decisions.isEmpty else { return [] }
         return try await pool.write { db in
+            if let position { try Self.upsertConsumerPosition(db, position.consumer, position.seq) }
             let at = date.timeIntervalSince1970
             let paging = try db.cachedStatement(sql: "SELECT 1 FROM alerts WHERE case_id = ? AND state = ?")
             let codeInUse = try db.cachedStatement(sql: "SELECT 1 FROM alerts WHERE code = ? AND state = ?")

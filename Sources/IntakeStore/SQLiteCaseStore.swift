@@ -60,11 +60,13 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
     }
 
     public func setConsumerPosition(_ consumer: String, _ seq: Int64) async throws {
-        try await pool.write { db in
-            try db.execute(
-                sql: "INSERT INTO consumers(name, seq) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET seq = max(seq, excluded.seq)",
-                arguments: [consumer, seq])
-        }
+        try await pool.write { db in try Self.upsertConsumerPosition(db, consumer, seq) }
+    }
+
+    /// Moves a consumer's position forward (never back: a late writer cannot undo a newer position).
+    static func upsertConsumerPosition(_ db: Database, _ consumer: String, _ seq: Int64) throws {
+        try db.cachedStatement(sql: "INSERT INTO consumers(name, seq) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET seq = max(seq, excluded.seq)")
+            .execute(arguments: [consumer, seq])
     }
 
     public func rawPayload(sha256: String) async throws -> RawPayload? {

@@ -56,7 +56,7 @@ struct BenchForward: AsyncParsableCommand {
             }
             try await group.waitForAll()
         }
-        let baselineRate = Double(baselineCount) / (ContinuousClock.now - baselineStart).seconds
+        let baselineRate = Double(baselineCount) / (ContinuousClock.now - baselineStart).timeInterval
 
         // The cases, stored before the clock starts.
         for start in stride(from: 0, to: count, by: 500) {
@@ -88,7 +88,7 @@ struct BenchForward: AsyncParsableCommand {
             await tally.waitUntilDone()
             group.cancelAll()
         }
-        let elapsed = (ContinuousClock.now - started).seconds
+        let elapsed = (ContinuousClock.now - started).timeInterval
         let rate = Double(count) / elapsed
         let lags = tally.lags.sorted()
         func percentile(_ p: Double) -> Double { lags.isEmpty ? 0 : lags[min(lags.count - 1, Int(Double(lags.count) * p))] }
@@ -142,8 +142,4 @@ final class LagTally: DeliveryObserver, Sendable {
             if finished { continuation.resume() }
         }
     }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -93,12 +93,12 @@ struct BenchPage: AsyncParsableCommand {
                         return
                     }
                     if urgent { tally.accepted.withLock { $0[reference] = now } }
-                    tally.postLatencies.withLock { $0.append((now - sent).seconds) }
+                    tally.postLatencies.withLock { $0.append((now - sent).timeInterval) }
                 }
             }
             try await group.waitForAll()
         }
-        let offeredFor = (ContinuousClock.now - start).seconds
+        let offeredFor = (ContinuousClock.now - start).timeInterval
         // Every accepted case's page arrives, or 30 s pass.
         let references = tally.accepted.withLock { Array($0.keys) }
         let deadline = ContinuousClock.now + .seconds(30)
@@ -109,7 +109,7 @@ struct BenchPage: AsyncParsableCommand {
         var early = 0
         for (reference, at) in tally.accepted.withLock({ $0 }) {
             guard let first = pages.first(reference) else { continue }
-            let latency = (first - at).seconds
+            let latency = (first - at).timeInterval
             if latency < 0 { early += 1 }
             latencies.append(max(0, latency))
         }

@@ -27,6 +27,9 @@ import Testing
             let events = try #require(try await h.store.caseDetail(id: caseID)).events
             let urgency = try #require(events.first { $0.type == .urgencyChanged })
             #expect(urgency.data["urgent"] == "true" && (urgency.data["reasons"] ?? "").contains("keyword"))
+            // The engine's position moved in the decision's own transaction: past the message, before the decision.
+            let received = try #require(events.first { $0.type == .messageReceived })
+            #expect((received.seq..<urgency.seq).contains(try await h.store.consumerPosition("escalation")))
 
             try await h.deliver()
             let pages = try await h.pages()
@@ -53,6 +56,11 @@ import Testing
             #expect(try await h.alerts().isEmpty)
             #expect(try await h.pages().isEmpty)
             #expect(try #require(try await h.store.caseDetail(id: caseID)).events.allSatisfy { $0.type != .urgencyChanged })
+            // Nothing decided, nothing written: the position waits (a commit per page would double the writer's load).
+            #expect(try await h.store.consumerPosition("escalation") == 0)
+            h.clock.advance(by: .seconds(1))
+            try await h.drain()
+            #expect(try await h.store.consumerPosition("escalation") == (try await h.store.latestSequence()))
         }
     }
 

@@ -65,3 +65,58 @@ final class RecordingHandler: EventHandler, Sendable {
         #expect(try await store.consumerPosition("escalation") == all.last)
     }
 }
+
+/// Handles every page without writing anything, so it leaves its position for the service to store later.
+final class ReadOnlyHandler: EventHandler, Sendable {
+    let consumerName = "read-only"
+    let seen = Mutex<[Int64]>([])
+
+    func handle(_ events: [CaseEvent]) async throws { seen.withLock { $0 += events.map(\.seq) } }
+
+    func handle(_ events: [CaseEvent], through position: ConsumerPosition) async throws -> PositionOutcome {
+        try await handle(events)
+        return .storeLater
+    }
+}
+
+@Suite struct LazyConsumerPositionTests {
+    @Test func aPositionWithNothingWrittenIsStoredAfterTheLazyIntervalNotWithEveryPage() async throws {
+        let store = try makeStore()
+        for index in 0..<3 { _ = try await store.ingest([.message(message("m\(index)", email: "p\(index)@example.com"))]) }
+        let total = try await store.latestSequence()
+        let handler = ReadOnlyHandler()
+        let clock = TestClock()
+        let consumer = EventConsumerService(handler: handler, store: store, commits: CommitSignal(), clock: clock, logger: Logger(label: "t"),
+                                            lazyStoreInterval: .seconds(1))
+        while try await consumer.drainOnce() > 0 {}
+        #expect(handler.seen.withLock { $0 } == Array(1...total))
+        #expect(try await store.consumerPosition("read-only") == 0)  // read, not yet stored: no commit for it
+
+        clock.advance(by: .milliseconds(999))
+        try await consumer.drainOnce()
+        #expect(try await store.consumerPosition("read-only") == 0)
+        clock.advance(by: .milliseconds(1))
+        try await consumer.drainOnce()
+        #expect(try await store.consumerPosition("read-only") == total)
+    }
+
+    @Test func aGracefulShutdownStoresThePositionReadSoFar() async throws {
+        let store = try makeStore()
+        let logger = Logger(label: "t")
+        let stream = CaseStream(store: store, logger: logger)
+        let handler = ReadOnlyHandler()
+        let consumer = EventConsumerService(handler: handler, store: store, commits: stream.commits, clock: TestClock(), logger: logger,
+                                            lazyStoreInterval: .seconds(3600))
+        let group = ServiceGroup(services: [stream, consumer], logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            _ = try await stream.submit(.message(message("m1")))
+            let total = try await store.latestSequence()
+            while handler.seen.withLock({ $0.last }) != total { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(try await store.consumerPosition("read-only") == 0)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        #expect(try await store.consumerPosition("read-only") == (try await store.latestSequence()))
+    }
+}

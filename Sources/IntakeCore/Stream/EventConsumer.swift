@@ -11,15 +11,49 @@ public protocol EventHandler: Sendable {
     /// Whether `event` matters to this handler; a page with none that does is skipped without a write
     /// (its position is stored with the next page that matters). Default: every event.
     func handles(_ event: CaseEvent) -> Bool
+    /// Handles a page whose last event is `position`. A handler that writes may store the position in the
+    /// same transaction as its own writes, which saves the service a commit. Default: `handle(events)`,
+    /// then `.storeNow`.
+    func handle(_ events: [CaseEvent], through position: ConsumerPosition) async throws -> PositionOutcome
 }
 
 extension EventHandler {
     public func handles(_ event: CaseEvent) -> Bool { true }
+
+    public func handle(_ events: [CaseEvent], through position: ConsumerPosition) async throws -> PositionOutcome {
+        try await handle(events)
+        return .storeNow
+    }
+}
+
+/// A consumer's position in the event log: the last event it has handled.
+public struct ConsumerPosition: Sendable, Equatable {
+    public var consumer: String
+    public var seq: Int64
+
+    public init(consumer: String, seq: Int64) {
+        self.consumer = consumer
+        self.seq = seq
+    }
+}
+
+/// What became of a page's position once its handler returned.
+public enum PositionOutcome: Sendable, Equatable {
+    /// The handler stored it, in the transaction of its own writes.
+    case stored
+    /// Not stored: the service stores it now, in a transaction of its own.
+    case storeNow
+    /// Not stored, and the handler wrote nothing for this page: the service stores it within
+    /// `EventConsumerService.lazyStoreInterval`, or at shutdown. After a crash in between, the page is
+    /// offered again, which handlers are built for (delivery is at least once).
+    case storeLater
 }
 
 /// Runs an `EventHandler` over the case stream from its durable cursor: reads a page of events, hands it
 /// over, and moves the cursor only after the handler returned. Wakes on every commit (and every
-/// `idlePoll`, for writes made by other processes); backs off when the handler fails.
+/// `idlePoll`, for writes made by other processes); backs off when the handler fails. A position the
+/// handler had no write to store with is stored at most `lazyStoreInterval` later (so a consumer that
+/// acts on few events does not add a commit per page to the writer's load).
 ///
 /// ```
 /// events table ─(after cursor)─► handler.handle(page) ─ok─► setConsumerPosition(last seq)
@@ -33,12 +67,13 @@ public struct EventConsumerService: Service {
     private let logger: Logger
     private let pageSize: Int
     private let idlePoll: Duration
+    private let lazyStoreInterval: Duration
     /// Where this service has read to; read from the store once, then kept here.
     private let position = PositionCache()
 
     public init(
         handler: any EventHandler, store: any CaseStore, commits: CommitSignal, clock: any WallClock = SystemClock(),
-        logger: Logger, pageSize: Int = 200, idlePoll: Duration = .seconds(2)
+        logger: Logger, pageSize: Int = 200, idlePoll: Duration = .seconds(2), lazyStoreInterval: Duration = .seconds(1)
     ) {
         self.handler = handler
         self.store = store
@@ -47,13 +82,24 @@ public struct EventConsumerService: Service {
         self.logger = logger
         self.pageSize = pageSize
         self.idlePoll = idlePoll
+        self.lazyStoreInterval = lazyStoreInterval
     }
 
     public func run() async throws {
-        let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let commits = self.commits.subscribe()
+        let idlePoll = min(self.idlePoll, lazyStoreInterval)
+        do {
+            try await consumeUntilShutdown(commits: commits, idlePoll: idlePoll)
+        } catch {
+            await storeUnstoredPosition()
+            throw error
+        }
+        await storeUnstoredPosition()
+    }
+
+    private func consumeUntilShutdown(commits: AsyncStream<Void>, idlePoll: Duration) async throws {
+        let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let clock = self.clock
-        let idlePoll = self.idlePoll
         try await cancelWhenGracefulShutdown {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -105,28 +151,101 @@ public struct EventConsumerService: Service {
             from = known
         } else {
             from = try await store.consumerPosition(handler.consumerName)
+            position.start(at: from)
         }
         let events = try await store.events(after: from, limit: pageSize)
-        guard let last = events.last else { return 0 }
+        guard let last = events.last else {
+            try await storePositionIfDue()
+            return 0
+        }
         // Every commit that appends to the log wakes every consumer (the engine's own urgency and alert
         // events too): a page this handler has no use for costs a read, not a write. After a restart it
         // is read again from the stored position: harmless.
+        var outcome = PositionOutcome.storeLater
         if events.contains(where: handler.handles) {
-            try await handler.handle(events)
-            try await store.setConsumerPosition(handler.consumerName, last.seq)
+            outcome = try await handler.handle(events, through: ConsumerPosition(consumer: handler.consumerName, seq: last.seq))
         }
-        position.value = last.seq
+        let now = clock.now()
+        switch outcome {
+        case .stored:
+            position.read(to: last.seq, stored: true, now: now)
+        case .storeNow:
+            try await store.setConsumerPosition(handler.consumerName, last.seq)
+            position.read(to: last.seq, stored: true, now: now)
+        case .storeLater:
+            position.read(to: last.seq, stored: false, now: now)
+            try await storePositionIfDue()
+        }
         return events.count
+    }
+
+    /// Stores a position read past without a write, once it has waited `lazyStoreInterval`.
+    private func storePositionIfDue() async throws {
+        let now = clock.now()
+        guard let unstored = position.unstored(behindSince: now.addingTimeInterval(-lazyStoreInterval.timeInterval)) else { return }
+        try await store.setConsumerPosition(handler.consumerName, unstored)
+        position.stored(unstored)
+    }
+
+    /// At shutdown: stores what was read past and not yet stored. In a task of its own, so that the
+    /// service's cancellation does not cancel the write.
+    private func storeUnstoredPosition() async {
+        guard let unstored = position.unstored(behindSince: .distantFuture) else { return }
+        let (store, name, logger) = (self.store, handler.consumerName, self.logger)
+        await Task.detached {
+            do {
+                try await store.setConsumerPosition(name, unstored)
+            } catch {
+                logger.warning("consumer position not stored at shutdown; its last events will be offered again",
+                               metadata: ["consumer": "\(name)", "error": "\(error)"])
+            }
+        }.value
     }
 }
 
-/// A consumer's position in memory, shared by the copies of its (value-type) service.
+/// A consumer's position in memory, shared by the copies of its (value-type) service: how far it has
+/// read, how far that is stored, and since when the stored one lags.
 private final class PositionCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var stored: Int64?
+    private var readTo: Int64?
+    private var storedTo: Int64 = 0
+    private var behind: Date?
 
-    var value: Int64? {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
+    var value: Int64? { lock.withLock { readTo } }
+
+    /// The position read from the store at start.
+    func start(at seq: Int64) {
+        lock.withLock {
+            readTo = seq
+            storedTo = seq
+        }
+    }
+
+    /// Records a page read, `stored` when its position was stored with it.
+    func read(to seq: Int64, stored: Bool, now: Date) {
+        lock.withLock {
+            readTo = seq
+            if stored {
+                storedTo = max(storedTo, seq)
+                behind = nil
+            } else if behind == nil, seq > storedTo {
+                behind = now
+            }
+        }
+    }
+
+    func stored(_ seq: Int64) {
+        lock.withLock {
+            storedTo = max(storedTo, seq)
+            if storedTo >= (readTo ?? 0) { behind = nil }
+        }
+    }
+
+    /// The read position, when the stored one has lagged behind it since `cutoff` or earlier.
+    func unstored(behindSince cutoff: Date) -> Int64? {
+        lock.withLock {
+            guard let readTo, readTo > storedTo, let behind, behind <= cutoff else { return nil }
+            return readTo
+        }
     }
 }

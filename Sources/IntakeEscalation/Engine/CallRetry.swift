@@ -25,7 +25,7 @@ public struct CallRetry: Sendable {
               let person = oncall.people.first(where: { $0.name == name }) ?? oncall.people.first(where: { $0.name == alert.acknowledgedBy }),
               let detail = try await store.caseDetail(id: alert.caseID), let last = detail.messages.last
         else { return nil }
-        let due = now.addingTimeInterval(oncall.callRetry.seconds)
+        let due = now.addingTimeInterval(oncall.callRetry.timeInterval)
         let reminders = try pages.reminders(alert: alert, person: person, outcome: outcome, detail: detail, message: last.message, at: now)
         guard !reminders.isEmpty else { return nil }
         _ = try await store.enqueue(reminders, at: due)

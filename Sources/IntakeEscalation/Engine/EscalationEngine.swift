@@ -43,6 +43,17 @@ public final class EscalationEngine: EventHandler, Sendable {
     /// Decides each new message's urgency, then writes every decision of the page of events (events
     /// and alerts with their first pages) in one transaction, so a burst costs one commit, not one per message.
     public func handle(_ events: [CaseEvent]) async throws {
+        _ = try await handle(events, storing: nil)
+    }
+
+    /// Stores the consumer position in the transaction of the page's decisions; a page that decided
+    /// nothing leaves it to the service to store later, so most pages (no urgent message) cost no commit.
+    public func handle(_ events: [CaseEvent], through position: ConsumerPosition) async throws -> PositionOutcome {
+        try await handle(events, storing: position) ? .stored : .storeLater
+    }
+
+    /// Returns whether `position` was stored with the page's last decisions.
+    private func handle(_ events: [CaseEvent], storing position: ConsumerPosition?) async throws -> Bool {
         var batch = DecisionBatch()
         let details = try await readCases(of: events)
         for event in events {
@@ -56,7 +67,7 @@ public final class EscalationEngine: EventHandler, Sendable {
                 continue
             }
         }
-        try await write(&batch)
+        return try await write(&batch, position: position)
     }
 
     /// The decisions of one page of events, and what they already changed (a case may have several messages in it).
@@ -94,7 +105,7 @@ public final class EscalationEngine: EventHandler, Sendable {
         }
         var contactCount = 1
         if let rule = oncall.urgency.repeatedContact {
-            contactCount = try await store.messageCount(contactID: stored.contactID, since: message.receivedAt.addingTimeInterval(-rule.window.seconds))
+            contactCount = try await store.messageCount(contactID: stored.contactID, since: message.receivedAt.addingTimeInterval(-rule.window.timeInterval))
         }
         let signals = UrgencySignals(message: message, contact: detail.contact, messagesFromContact: contactCount, messagesAcrossChannels: volume)
         let verdict = oncall.urgency.evaluate(signals).applying(manualUrgency(detail))
@@ -116,16 +127,19 @@ public final class EscalationEngine: EventHandler, Sendable {
         batch.references.append(detail.record.reference)
     }
 
-    /// Writes the batch's decisions in one transaction and wakes the notifiers when an alert opened.
-    private func write(_ batch: inout DecisionBatch) async throws {
-        guard !batch.decisions.isEmpty else { return }
-        let alerts = try await store.recordUrgency(batch.decisions, actor: Self.rulesActor, at: clock.now())
+    /// Writes the batch's decisions in one transaction (with the consumer's `position`, if given) and
+    /// wakes the notifiers when an alert opened; returns whether it wrote.
+    @discardableResult
+    private func write(_ batch: inout DecisionBatch, position: ConsumerPosition? = nil) async throws -> Bool {
+        guard !batch.decisions.isEmpty else { return false }
+        let alerts = try await store.recordUrgency(batch.decisions, actor: Self.rulesActor, at: clock.now(), position: position)
         if alerts.contains(where: { $0 != nil }) { enqueued.fire() }
         for (alert, (decision, reference)) in zip(alerts, zip(batch.decisions, batch.references)) {
             guard let alert else { continue }
             logger.notice("call-now alert opened", metadata: ["case": "\(reference)", "alert": "\(alert.id)", "paged": "\(decision.alert?.summary ?? "")"])
         }
         batch = DecisionBatch()
+        return true
     }
 
     /// A person raised urgency: page now; lowered it: stop paging.
@@ -192,7 +206,7 @@ public final class EscalationEngine: EventHandler, Sendable {
 
     /// Records a message and returns how many arrived within the volume rule's window, this one included.
     private func countVolume(_ event: CaseEvent) async throws -> Int {
-        guard let window = oncall.urgency.volume?.window.seconds else { return 1 }
+        guard let window = oncall.urgency.volume?.window.timeInterval else { return 1 }
         let cutoff = event.at.addingTimeInterval(-window)
         if recent.withLock({ $0 == nil }) {
             let earlier = try await store.messageTimes(before: event.seq, since: cutoff)
@@ -211,8 +225,4 @@ public final class EscalationEngine: EventHandler, Sendable {
             return current.times.count
         }
     }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

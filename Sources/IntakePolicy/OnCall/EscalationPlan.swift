@@ -1,4 +1,5 @@
 import Foundation
+import IntakeCore
 
 /// The escalation of one urgent case, as a pure state machine the caller drives and stores.
 ///

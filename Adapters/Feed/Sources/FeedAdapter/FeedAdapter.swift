@@ -171,7 +171,7 @@ public final class FeedAdapter: PollingAdapter, Sendable {
             if let entries { state.lastEntryCount = entries }
             state.fetches += 1
             if status == 304 { state.notModified += 1 }
-            state.nextPoll = now.addingTimeInterval(feed.interval.inSeconds)
+            state.nextPoll = now.addingTimeInterval(feed.interval.timeInterval)
         }
         if recovered { logger.info("feed recovered", metadata: ["feed": "\(feed.name)"]) }
         logger.debug("feed polled", metadata: ["feed": "\(feed.name)", "status": "\(status)", "entries": "\(entries ?? 0)"])
@@ -191,7 +191,7 @@ public final class FeedAdapter: PollingAdapter, Sendable {
             state.lastHTTPStatus = status
             wait = Self.backoff(interval: feed.interval, failures: state.consecutiveFailures, cap: configuration.maxBackoff)
             if let retryAfter, retryAfter > wait { wait = retryAfter }
-            state.nextPoll = now.addingTimeInterval(wait.inSeconds)
+            state.nextPoll = now.addingTimeInterval(wait.timeInterval)
         }
         // Warn when a feed starts failing, not at every failed poll; /readyz and metrics carry the rest.
         let metadata: Logger.Metadata = ["feed": "\(feed.name)", "url": "\(feed.displayURL)", "error": "\(reason)", "retry_in": "\(wait)"]
@@ -200,8 +200,8 @@ public final class FeedAdapter: PollingAdapter, Sendable {
 
     /// The wait after `failures` consecutive failures: the interval doubled each time, up to `cap` (never below the interval).
     static func backoff(interval: Duration, failures: Int, cap: Duration) -> Duration {
-        let seconds = interval.inSeconds * Double(1 << min(max(failures, 1), 16))
-        return .milliseconds(Int64(min(seconds, max(cap.inSeconds, interval.inSeconds)) * 1000))
+        let seconds = interval.timeInterval * Double(1 << min(max(failures, 1), 16))
+        return .milliseconds(Int64(min(seconds, max(cap.timeInterval, interval.timeInterval)) * 1000))
     }
 
     // MARK: Normalizing

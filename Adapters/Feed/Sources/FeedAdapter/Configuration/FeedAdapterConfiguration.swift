@@ -89,8 +89,3 @@ public struct FeedSource: Sendable, Equatable {
         return path.isEmpty ? host : "\(host)/\(path)"
     }
 }
-
-extension Duration {
-    /// The duration in seconds, as a floating-point number.
-    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

@@ -26,7 +26,7 @@ struct FeedDocumentPlan {
     func plan(document: ParsedFeed, body: Data, response: FeedResponse, committed: FeedCursor?, now: Date) -> Output {
         var working = committed ?? FeedCursor()
         let firstPoll = !working.primed
-        let cutoff = now.addingTimeInterval(-feed.backfill.inSeconds)
+        let cutoff = now.addingTimeInterval(-feed.backfill.timeInterval)
         let filter = EntryFilter(feed)
         let documentSHA = RawPayload.hexDigest(body)
         var base = working  // what is recorded as seen only; messages are added one by one below

@@ -70,7 +70,7 @@ enum CurlTransfer {
         defer { curl_slist_free_all(headerList) }
 
         let protocols = request.allowInsecureHTTP ? "http,https" : "https"
-        let timeoutMS = Int(request.timeout.inSeconds * 1000)
+        let timeoutMS = Int(request.timeout.timeInterval * 1000)
         _ = ccurl_setopt_string(handle, CURLOPT_URL, request.url)
         _ = ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, protocols)
         _ = ccurl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, protocols)
@@ -145,7 +145,7 @@ enum CurlTransfer {
 
     private static func error(for code: CURLcode, sink: Sink, request: FeedRequest, message: String) -> FeedFetchError {
         if sink.exceeded || code == CURLE_FILESIZE_EXCEEDED { return FeedFetchError(.tooLarge(limit: request.maxBytes)) }
-        if code == CURLE_OPERATION_TIMEDOUT { return FeedFetchError(.timeout(seconds: request.timeout.inSeconds)) }
+        if code == CURLE_OPERATION_TIMEDOUT { return FeedFetchError(.timeout(seconds: request.timeout.timeInterval)) }
         if code == CURLE_TOO_MANY_REDIRECTS { return FeedFetchError(.tooManyRedirects(limit: request.maxRedirects)) }
         if code == CURLE_UNSUPPORTED_PROTOCOL { return FeedFetchError(.disallowedScheme) }
         if sink.cancel.isSet { return FeedFetchError(.transport("cancelled")) }
