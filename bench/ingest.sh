@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Ingest benchmark: POST /v1/messages at concurrency 64 for 20 s against the release gateway (SQLite,
 # durability full unless DURABILITY=normal), then the same load against a no-op Hummingbird route, and
-# prints both with the ratio, the log's size at the end, and the disk's own fsync latency measured first.
+# prints both with the ratio, each side's CPU time per request (steadier than rates on a noisy machine),
+# the log's size at the end, and the disk's own fsync latency measured first.
 # Rounds (3 unless ROUNDS=n) alternate the two so both see the same machine; the median is the figure.
 # Usage: [DURABILITY=normal] [ROUNDS=n] bench/ingest.sh [duration_s] [connections]
 set -euo pipefail
@@ -18,6 +19,8 @@ export BENCH_TOKEN="bench-admin-token-0123456789"
 PORT=18180
 
 peak_rss_mb() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
+# User plus system CPU time a process has used, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 run_wrk() { wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/ingest.lua "http://127.0.0.1:$1" | grep RESULT; }
 
@@ -37,18 +40,23 @@ round() {
   INTAKE_ADMIN_TOKEN=$BENCH_TOKEN $BIN serve --config "$WORK/intake.yaml" --data-dir "$WORK/data" --port $PORT >&2 &
   GW=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
-  local gateway stored wal
+  local gateway stored wal ticks
+  ticks=$(cpu_ticks $GW)
   gateway=$(run_wrk $PORT)
+  ticks=$(( $(cpu_ticks $GW) - ticks ))
   stored=$(curl -s "http://127.0.0.1:$PORT/metrics" | awk -F' ' '/^intake_messages_total\{channel="api",outcome="stored"\}/ {print $2}')
   wal=$(stat -c %s "$WORK/data/intake.sqlite-wal" 2>/dev/null || echo 0)
-  echo "$gateway rss_mb=$(peak_rss_mb $GW) stored=${stored:-0} wal_bytes=$wal"
+  echo "$gateway rss_mb=$(peak_rss_mb $GW) stored=${stored:-0} wal_bytes=$wal cpu_s=$(awk -v t=$ticks -v hz=$(getconf CLK_TCK) 'BEGIN {print t / hz}')"
   kill $GW; wait $GW 2>/dev/null || true
   GW=""
 
   $BIN bench-noop --port $((PORT + 1)) >&2 &
   NOOP=$!
   for _ in $(seq 100); do curl -s -o /dev/null -X POST "http://127.0.0.1:$((PORT + 1))/v1/messages" && break; sleep 0.1; done
-  echo "$(run_wrk $((PORT + 1))) rss_mb=$(peak_rss_mb $NOOP)"
+  ticks=$(cpu_ticks $NOOP)
+  local noop
+  noop=$(run_wrk $((PORT + 1)))
+  echo "$noop rss_mb=$(peak_rss_mb $NOOP) cpu_s=$(awk -v t=$(( $(cpu_ticks $NOOP) - ticks )) -v hz=$(getconf CLK_TCK) 'BEGIN {print t / hz}')"
   kill $NOOP; wait $NOOP 2>/dev/null || true
   NOOP=""
 }
@@ -69,8 +77,10 @@ for n, (g, c) in enumerate(rounds, 1):
     c_ok = (c["requests"] - c["non2xx"]) / c["duration_s"]
     ratios.append((g_ok, g["p99_ms"], g_ok / c_ok))
     print(f"  round {n}: /v1/messages (202 after commit) {g_ok:,.0f} msg/s  p50 {g['p50_ms']:.2f} ms  p99 {g['p99_ms']:.2f} ms  "
-          f"peak RSS {g['rss_mb']:.0f} MB  non-2xx {g['non2xx']:.0f}  stored {g['stored']:,.0f}  log at the end {g['wal_bytes'] / 1048576:.0f} MB")
-    print(f"           no-op Hummingbird POST (ceiling) {c_ok:,.0f} req/s  p50 {c['p50_ms']:.2f} ms  p99 {c['p99_ms']:.2f} ms  peak RSS {c['rss_mb']:.0f} MB  ratio {g_ok / c_ok:.2f}")
+          f"peak RSS {g['rss_mb']:.0f} MB  non-2xx {g['non2xx']:.0f}  stored {g['stored']:,.0f}  log at the end {g['wal_bytes'] / 1048576:.0f} MB  "
+          f"CPU {1e6 * g['cpu_s'] / g['requests']:.0f} µs/msg")
+    print(f"           no-op Hummingbird POST (ceiling) {c_ok:,.0f} req/s  p50 {c['p50_ms']:.2f} ms  p99 {c['p99_ms']:.2f} ms  peak RSS {c['rss_mb']:.0f} MB  "
+          f"CPU {1e6 * c['cpu_s'] / c['requests']:.0f} µs/req  ratio {g_ok / c_ok:.2f}")
 print(f"  median: {statistics.median(r[0] for r in ratios):,.0f} msg/s  p99 {statistics.median(r[1] for r in ratios):.2f} ms  "
       f"ratio {statistics.median(r[2] for r in ratios):.2f}  (aim: 10,000 msg/s, p99 under 20 ms, ratio 0.3, memory under 150 MB)")
 PY
