@@ -19,8 +19,9 @@ export BENCH_TOKEN="bench-admin-token-0123456789"
 PORT=18180
 
 peak_rss_mb() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
-# User plus system CPU time a process has used, in clock ticks.
+# User plus system CPU time a process has used, in clock ticks; and a count of ticks in seconds.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+ticks_to_s() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" 'BEGIN {print t / hz}'; }
 
 run_wrk() { wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/ingest.lua "http://127.0.0.1:$1" | grep RESULT; }
 
@@ -46,7 +47,7 @@ round() {
   ticks=$(( $(cpu_ticks $GW) - ticks ))
   stored=$(curl -s "http://127.0.0.1:$PORT/metrics" | awk -F' ' '/^intake_messages_total\{channel="api",outcome="stored"\}/ {print $2}')
   wal=$(stat -c %s "$WORK/data/intake.sqlite-wal" 2>/dev/null || echo 0)
-  echo "$gateway rss_mb=$(peak_rss_mb $GW) stored=${stored:-0} wal_bytes=$wal cpu_s=$(awk -v t=$ticks -v hz=$(getconf CLK_TCK) 'BEGIN {print t / hz}')"
+  echo "$gateway rss_mb=$(peak_rss_mb $GW) stored=${stored:-0} wal_bytes=$wal cpu_s=$(ticks_to_s $ticks)"
   kill $GW; wait $GW 2>/dev/null || true
   GW=""
 
@@ -56,7 +57,7 @@ round() {
   ticks=$(cpu_ticks $NOOP)
   local noop
   noop=$(run_wrk $((PORT + 1)))
-  echo "$noop rss_mb=$(peak_rss_mb $NOOP) cpu_s=$(awk -v t=$(( $(cpu_ticks $NOOP) - ticks )) -v hz=$(getconf CLK_TCK) 'BEGIN {print t / hz}')"
+  echo "$noop rss_mb=$(peak_rss_mb $NOOP) cpu_s=$(ticks_to_s $(( $(cpu_ticks $NOOP) - ticks )))"
   kill $NOOP; wait $NOOP 2>/dev/null || true
   NOOP=""
 }
@@ -78,9 +79,9 @@ for n, (g, c) in enumerate(rounds, 1):
     ratios.append((g_ok, g["p99_ms"], g_ok / c_ok))
     print(f"  round {n}: /v1/messages (202 after commit) {g_ok:,.0f} msg/s  p50 {g['p50_ms']:.2f} ms  p99 {g['p99_ms']:.2f} ms  "
           f"peak RSS {g['rss_mb']:.0f} MB  non-2xx {g['non2xx']:.0f}  stored {g['stored']:,.0f}  log at the end {g['wal_bytes'] / 1048576:.0f} MB  "
-          f"CPU {1e6 * g['cpu_s'] / g['requests']:.0f} µs/msg")
+          f"CPU {1e6 * g['cpu_s'] / max(1, g['requests'] - g['non2xx']):.0f} µs/msg")
     print(f"           no-op Hummingbird POST (ceiling) {c_ok:,.0f} req/s  p50 {c['p50_ms']:.2f} ms  p99 {c['p99_ms']:.2f} ms  peak RSS {c['rss_mb']:.0f} MB  "
-          f"CPU {1e6 * c['cpu_s'] / c['requests']:.0f} µs/req  ratio {g_ok / c_ok:.2f}")
+          f"CPU {1e6 * c['cpu_s'] / max(1, c['requests'] - c['non2xx']):.0f} µs/req  ratio {g_ok / c_ok:.2f}")
 print(f"  median: {statistics.median(r[0] for r in ratios):,.0f} msg/s  p99 {statistics.median(r[1] for r in ratios):.2f} ms  "
       f"ratio {statistics.median(r[2] for r in ratios):.2f}  (aim: 10,000 msg/s, p99 under 20 ms, ratio 0.3, memory under 150 MB)")
 PY

@@ -4,7 +4,7 @@ import IntakeCore
 
 extension SQLiteCaseStore: AlertStore {
     public func recordUrgency(_ decisions: [UrgencyDecision], actor: String, at date: Date, position: ConsumerPosition?) async throws -> [Alert?] {
-        guard !decisions.isEmpty else { return [] }
+        guard !decisions.isEmpty || position != nil else { return [] }
         return try await pool.write { db in
             if let position { try Self.upsertConsumerPosition(db, position.consumer, position.seq) }
             let at = date.timeIntervalSince1970
@@ -170,10 +170,10 @@ extension SQLiteCaseStore: AlertStore {
         }
     }
 
-    public func messageCount(contactID: Int64, since: Date) async throws -> Int {
+    public func messageCount(contactID: Int64, from: Date, through: Date) async throws -> Int {
         try await pool.read { db in
-            try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM messages WHERE contact_id = ? AND received_at >= ?"),
-                             arguments: [contactID, since.timeIntervalSince1970]) ?? 0
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM messages WHERE contact_id = ? AND received_at BETWEEN ? AND ?"),
+                             arguments: [contactID, from.timeIntervalSince1970, through.timeIntervalSince1970]) ?? 0
         }
     }
 

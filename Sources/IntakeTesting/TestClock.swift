@@ -30,7 +30,7 @@ public final class TestClock: WallClock, Sendable {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 let ready = state.withLock { state -> Bool in
-                    let deadline = state.now.addingTimeInterval(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+                    let deadline = state.now.addingTimeInterval(duration.timeInterval)
                     if deadline <= state.now || Task.isCancelled { return true }
                     state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
                     return false
@@ -47,7 +47,7 @@ public final class TestClock: WallClock, Sendable {
     /// Moves time forward and wakes every sleeper whose deadline passed.
     public func advance(by duration: Duration) {
         let due = state.withLock { state -> [Sleeper] in
-            state.now = state.now.addingTimeInterval(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+            state.now = state.now.addingTimeInterval(duration.timeInterval)
             let due = state.sleepers.filter { $0.value.deadline <= state.now }
             for key in due.keys { state.sleepers.removeValue(forKey: key) }
             return Array(due.values)

@@ -44,7 +44,7 @@ struct BenchStore: AsyncParsableCommand {
             }
             stream.stopAccepting()
         }
-        let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18 + Double((ContinuousClock.now - started).components.seconds)
+        let seconds = (ContinuousClock.now - started).timeInterval
         print(String(format: "bench-store: %d messages, concurrency %d, durability %@: %.0f msg/s", count, concurrency, durability, Double(count) / seconds))
     }
 }

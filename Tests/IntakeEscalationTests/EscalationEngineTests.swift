@@ -146,6 +146,10 @@ import Testing
             let replyCase = try await h.complaint("sms-2", body: "ack \(alert.code)", channel: .sms, phone: Self.bob, email: nil, name: "Bob")
             let acked = try #require(try await h.store.alert(id: alert.id))
             #expect(acked.state == .acknowledged && acked.acknowledgedBy == "bob" && acked.acknowledgedVia == "sms")
+            // The acknowledgement was a write: its page's position is stored at once, not left for later, so
+            // a crash cannot replay the ACK (its code may belong to another alert by then).
+            let ackEvent = try #require(try await h.store.caseDetail(id: replyCase)?.events.first { $0.type == .messageReceived })
+            #expect(try await h.store.consumerPosition("escalation") >= ackEvent.seq)
             // The reply is not a complaint: its case is closed and it pages nobody.
             #expect(replyCase != caseID)
             #expect(try await h.store.caseDetail(id: replyCase)?.record.state == .closed)
@@ -310,6 +314,11 @@ import Testing
         _ = try await first.store.ingest([.message(message)])
         try await first.drain()
         #expect(try await first.alerts().isEmpty)
+        // Nothing was decided, so the position is stored once it is a second old; the restart below then
+        // starts after every message above and reads the window back from the log.
+        first.clock.advance(by: .seconds(1))
+        try await first.drain()
+        #expect(try await first.store.consumerPosition("escalation") == (try await first.store.latestSequence()))
         try await first.shutdown()
 
         // The gateway restarts a minute later: the fourth message in the window is the one over the limit.

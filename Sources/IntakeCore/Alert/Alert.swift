@@ -125,7 +125,8 @@ public protocol AlertStore: Sendable {
     /// Writes the urgency decisions of several cases in one transaction: each one's `case.urgency_changed`
     /// event (by `actor`), and its alert unless one pages the case already (then nil in the answer), with
     /// the first pages and `alert.sent`. Each alert gets a free four-digit acknowledgement code. With a
-    /// `position`, the consumer that decided is moved there in the same transaction.
+    /// `position`, the consumer that decided is moved there in the same transaction (also when there is
+    /// no decision).
     func recordUrgency(_ decisions: [UrgencyDecision], actor: String, at: Date, position: ConsumerPosition?) async throws -> [Alert?]
     /// Paging alerts whose step timed out by `now`, oldest first.
     func dueAlerts(now: Date, limit: Int) async throws -> [Alert]
@@ -151,8 +152,9 @@ public protocol AlertStore: Sendable {
     /// Makes a paging alert due now when every page of its current step failed for good, so the next
     /// step is paged at once rather than after the timeout; true when it did.
     func escalateIfStepFailed(alertID: Int64, stepKeyPrefix: String, at: Date) async throws -> Bool
-    /// Messages stored from a contact received since a time (the repeated-contact signal).
-    func messageCount(contactID: Int64, since: Date) async throws -> Int
+    /// Messages stored from a contact received in a window, both ends included (the repeated-contact
+    /// signal; bounded at the judged message, so judging it again later counts the same).
+    func messageCount(contactID: Int64, from: Date, through: Date) async throws -> Int
     /// When the messages logged before event `seq` arrived, back to `since`, oldest first: what the
     /// volume rule counted before a restart.
     func messageTimes(before seq: Int64, since: Date) async throws -> [Date]

@@ -129,7 +129,7 @@ public struct OutboxService: Service {
             break
         case .retry(let reason, let status, let after):
             let wait = max(backoff(after: delivery.attempts + 1), after ?? .zero)
-            next = now.addingTimeInterval(Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
+            next = now.addingTimeInterval(wait.timeInterval)
             logger.info("delivery will be retried", metadata: [
                 "destination": "\(destination.name)", "delivery": "\(delivery.id)", "status": "\(status.map(String.init) ?? "-")",
                 "retry_in": "\(wait)", "reason": "\(reason.prefix(200))"])
@@ -142,7 +142,7 @@ public struct OutboxService: Service {
 
     /// base · 2^(attempt-1), capped, with full jitter in the upper half so retries of many deliveries spread out.
     func backoff(after attempt: Int) -> Duration {
-        let base = Double(baseBackoff.components.seconds) + Double(baseBackoff.components.attoseconds) / 1e18
+        let base = baseBackoff.timeInterval
         let cap = Double(maxBackoff.components.seconds)
         let seconds = min(cap, base * Double(1 << min(max(attempt - 1, 0), 20)))
         return .milliseconds(Int64(seconds * 1000 * Double.random(in: 0.5...1.0)))

@@ -3,8 +3,9 @@ import Foundation
 /// A task executor with one thread of its own, for a loop that must resume the moment its awaited work
 /// completes instead of queueing behind every request on the shared global executor.
 ///
-/// `CaseStream` runs its commit loop here: the writer's next batch starts as soon as the previous commit
-/// returns, while HTTP handlers keep the global executor busy.
+/// `CaseStream` runs its commit loop on one, the gateway's call-first services on another. Keep
+/// instances static: the thread never exits. Every job shares that one thread, so nothing run here may
+/// block (a synchronous database call, a slow observer): it would hold up every task that prefers it.
 public final class DedicatedThreadExecutor: TaskExecutor, @unchecked Sendable {
     /// Guards `jobs`; the thread waits on it while there is nothing to run.
     private let condition = NSCondition()

@@ -8,8 +8,8 @@ public protocol EventHandler: Sendable {
     var consumerName: String { get }
     /// Handles events in sequence order. Throwing leaves the cursor before the batch, which is offered again.
     func handle(_ events: [CaseEvent]) async throws
-    /// Whether `event` matters to this handler; a page with none that does is skipped without a write
-    /// (its position is stored with the next page that matters). Default: every event.
+    /// Whether `event` matters to this handler; a page with none that does is not handed over, and its
+    /// position is stored later like a `.storeLater` page's. Default: every event.
     func handles(_ event: CaseEvent) -> Bool
     /// Handles a page whose last event is `position`. A handler that writes may store the position in the
     /// same transaction as its own writes, which saves the service a commit. Default: `handle(events)`,
@@ -43,21 +43,24 @@ public enum PositionOutcome: Sendable, Equatable {
     case stored
     /// Not stored: the service stores it now, in a transaction of its own.
     case storeNow
-    /// Not stored, and the handler wrote nothing for this page: the service stores it within
-    /// `EventConsumerService.lazyStoreInterval`, or at shutdown. After a crash in between, the page is
-    /// offered again, which handlers are built for (delivery is at least once).
+    /// Not stored, and the handler wrote nothing for this page: the service stores it once it is
+    /// `lazyStoreInterval` old, or at shutdown. After a crash in between, the page is offered again,
+    /// which handlers are built for (delivery is at least once).
     case storeLater
 }
 
 /// Runs an `EventHandler` over the case stream from its durable cursor: reads a page of events, hands it
 /// over, and moves the cursor only after the handler returned. Wakes on every commit (and every
 /// `idlePoll`, for writes made by other processes); backs off when the handler fails. A position the
-/// handler had no write to store with is stored at most `lazyStoreInterval` later (so a consumer that
-/// acts on few events does not add a commit per page to the writer's load).
+/// handler had no write to store with is stored once it is `lazyStoreInterval` old (within one and a half
+/// intervals, or at shutdown), so a consumer that acts on few events does not add a commit per page to
+/// the writer's load.
 ///
 /// ```
-/// events table ─(after cursor)─► handler.handle(page) ─ok─► setConsumerPosition(last seq)
-///        ▲ CommitSignal / idle poll                   └─throws─► backoff, same page again
+/// events table ─(after cursor)─► handler.handle(page, through: last seq) ─► .stored: with the handler's write
+///        ▲ CommitSignal / idle poll          │                              .storeNow: setConsumerPosition
+///        │                                   │                              .storeLater: after lazyStoreInterval
+///        │                                   └─throws─► backoff, same page again
 /// ```
 public struct EventConsumerService: Service {
     private let handler: any EventHandler
@@ -87,7 +90,8 @@ public struct EventConsumerService: Service {
 
     public func run() async throws {
         let commits = self.commits.subscribe()
-        let idlePoll = min(self.idlePoll, lazyStoreInterval)
+        // Often enough that a position left for later is stored within one and a half intervals.
+        let idlePoll = min(self.idlePoll, max(lazyStoreInterval / 2, .milliseconds(10)))
         do {
             try await consumeUntilShutdown(commits: commits, idlePoll: idlePoll)
         } catch {
@@ -143,7 +147,8 @@ public struct EventConsumerService: Service {
         }
     }
 
-    /// Hands the next page to the handler and commits the cursor; returns how many events it read.
+    /// Hands the next page to the handler and stores the position as the handler asked; returns how many
+    /// events it read.
     @discardableResult
     public func drainOnce() async throws -> Int {
         let from: Int64
@@ -159,8 +164,8 @@ public struct EventConsumerService: Service {
             return 0
         }
         // Every commit that appends to the log wakes every consumer (the engine's own urgency and alert
-        // events too): a page this handler has no use for costs a read, not a write. After a restart it
-        // is read again from the stored position: harmless.
+        // events too): a page this handler has no use for costs a read, and its position a write only
+        // later. After a crash it is read again from the stored position: harmless.
         var outcome = PositionOutcome.storeLater
         if events.contains(where: handler.handles) {
             outcome = try await handler.handle(events, through: ConsumerPosition(consumer: handler.consumerName, seq: last.seq))
@@ -170,6 +175,9 @@ public struct EventConsumerService: Service {
         case .stored:
             position.read(to: last.seq, stored: true, now: now)
         case .storeNow:
+            try await store.setConsumerPosition(handler.consumerName, last.seq)
+            position.read(to: last.seq, stored: true, now: now)
+        case .storeLater where lazyStoreInterval <= .zero:
             try await store.setConsumerPosition(handler.consumerName, last.seq)
             position.read(to: last.seq, stored: true, now: now)
         case .storeLater:

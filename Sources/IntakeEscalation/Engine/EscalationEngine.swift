@@ -46,28 +46,32 @@ public final class EscalationEngine: EventHandler, Sendable {
         _ = try await handle(events, storing: nil)
     }
 
-    /// Stores the consumer position in the transaction of the page's decisions; a page that decided
-    /// nothing leaves it to the service to store later, so most pages (no urgent message) cost no commit.
+    /// Stores the consumer position in the transaction of the page's last decisions. A page that wrote
+    /// nothing leaves it to the service to store later, so most pages (no urgent message) cost no commit;
+    /// one that wrote without it (an acknowledgement by SMS, a person's urgency change) has it stored now,
+    /// so that a crash cannot replay those.
     public func handle(_ events: [CaseEvent], through position: ConsumerPosition) async throws -> PositionOutcome {
-        try await handle(events, storing: position) ? .stored : .storeLater
+        try await handle(events, storing: position)
     }
 
-    /// Returns whether `position` was stored with the page's last decisions.
-    private func handle(_ events: [CaseEvent], storing position: ConsumerPosition?) async throws -> Bool {
+    private func handle(_ events: [CaseEvent], storing position: ConsumerPosition?) async throws -> PositionOutcome {
         var batch = DecisionBatch()
+        var wroteAlone = false
         let details = try await readCases(of: events)
         for event in events {
             switch event.type {
             case .messageReceived:
-                try await message(event, detail: details[event.caseID], into: &batch)
+                if try await message(event, detail: details[event.caseID], into: &batch) { wroteAlone = true }
             case .urgencyChanged where event.actor != Self.rulesActor:
                 try await write(&batch)
                 try await manual(event)
+                wroteAlone = true
             default:
                 continue
             }
         }
-        return try await write(&batch, position: position)
+        if try await write(&batch, position: position) { return position == nil ? .storeNow : .stored }
+        return wroteAlone ? .storeNow : .storeLater
     }
 
     /// The decisions of one page of events, and what they already changed (a case may have several messages in it).
@@ -92,24 +96,26 @@ public final class EscalationEngine: EventHandler, Sendable {
         }
     }
 
-    private func message(_ event: CaseEvent, detail: CaseDetail?, into batch: inout DecisionBatch) async throws {
-        guard let messageID = event.data["message_id"].flatMap(Int64.init) else { return }
-        guard !MessageFlag.markAutomated(event.data["flags"]) else { return }
+    /// Judges one new message into `batch`; returns true when it wrote on its own instead (a staff reply).
+    private func message(_ event: CaseEvent, detail: CaseDetail?, into batch: inout DecisionBatch) async throws -> Bool {
+        guard let messageID = event.data["message_id"].flatMap(Int64.init) else { return false }
+        guard !MessageFlag.markAutomated(event.data["flags"]) else { return false }
         let volume = try await countVolume(event)
-        guard let detail, let stored = detail.messages.first(where: { $0.id == messageID }) else { return }
+        guard let detail, let stored = detail.messages.first(where: { $0.id == messageID }) else { return false }
         let message = stored.message
         if let person = staff(message) {
             try await write(&batch)
             try await staffMessage(message, from: person, caseID: event.caseID)
-            return
+            return true
         }
         var contactCount = 1
         if let rule = oncall.urgency.repeatedContact {
-            contactCount = try await store.messageCount(contactID: stored.contactID, since: message.receivedAt.addingTimeInterval(-rule.window.timeInterval))
+            contactCount = try await store.messageCount(
+                contactID: stored.contactID, from: message.receivedAt.addingTimeInterval(-rule.window.timeInterval), through: message.receivedAt)
         }
         let signals = UrgencySignals(message: message, contact: detail.contact, messagesFromContact: contactCount, messagesAcrossChannels: volume)
         let verdict = oncall.urgency.evaluate(signals).applying(manualUrgency(detail))
-        guard verdict.urgent || verdict.suppressedBecauseAbusive else { return }
+        guard verdict.urgent || verdict.suppressedBecauseAbusive else { return false }
         let last = batch.urgency[event.caseID] ?? detail.events.last { $0.type == .urgencyChanged }?.data
         let reasons = verdict.reasons.joined(separator: "; ")
         var data: [String: String]?
@@ -122,9 +128,10 @@ public final class EscalationEngine: EventHandler, Sendable {
             opening = alertOpening(detail, message: message, reasons: verdict.reasons)
             if opening != nil { batch.alerting.insert(event.caseID) }
         }
-        guard data != nil || opening != nil else { return }
+        guard data != nil || opening != nil else { return false }
         batch.decisions.append(UrgencyDecision(caseID: event.caseID, event: data, alert: opening))
         batch.references.append(detail.record.reference)
+        return false
     }
 
     /// Writes the batch's decisions in one transaction (with the consumer's `position`, if given) and

@@ -57,7 +57,7 @@ let elapsed = ContinuousClock.now - started
 stream.stopAccepting()
 try await streamTask.value
 
-let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+let seconds = elapsed.timeInterval
 var events = 0
 var last: Int64 = 0
 while true {

@@ -1,6 +1,7 @@
 import CCurl
 import Dispatch
 import Foundation
+import IntakeCore
 import Synchronization
 
 /// Fetches feeds with libcurl: one easy handle per transfer, created, used and freed on one thread of a
