@@ -1,6 +1,7 @@
 import Foundation
 import IntakeCore
 import IntakeStore
+import Logging
 import Testing
 
 @Suite struct EventLogObserverTests {
@@ -26,15 +27,33 @@ import Testing
         #expect(await Self.wakes(wake), "an appended event (alerts, forwarding) wakes readers too")
     }
 
-    /// Whether `stream` yields within 5 s (a missing signal fails the test instead of hanging it).
-    static func wakes(_ stream: AsyncStream<Void>) async -> Bool {
+    /// The gateway's wiring: the store fires the stream's signal, and the stream leaves it alone, so an
+    /// ingest commit wakes readers once rather than twice.
+    @Test func aStreamThatLeavesTheSignalToTheStoreDoesNotFireItItself() async throws {
+        let store = try makeStore()
+        let stream = CaseStream(store: store, logger: Logger(label: "t"), firesCommits: false)
+        let running = Task { try await stream.run() }
+        let unsignalled = stream.commits.subscribe()
+        _ = try await stream.submit(.message(message("m1")))
+        #expect(!(await Self.wakes(unsignalled, within: .milliseconds(300))), "the stream fired the signal itself")
+
+        store.signalEventCommits(to: stream.commits)
+        let signalled = stream.commits.subscribe()
+        _ = try await stream.submit(.message(message("m2", email: "p2@example.com")))
+        #expect(await Self.wakes(signalled), "the store fires it for the stream's commits")
+        stream.stopAccepting()
+        try await running.value
+    }
+
+    /// Whether `stream` yields within `limit` (a missing signal fails the test instead of hanging it).
+    static func wakes(_ stream: AsyncStream<Void>, within limit: Duration = .seconds(5)) async -> Bool {
         await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 for await _ in stream { return true }
                 return false
             }
             group.addTask {
-                try? await Task.sleep(for: .seconds(5))
+                try? await Task.sleep(for: limit)
                 return false
             }
             let first = await group.next() ?? false

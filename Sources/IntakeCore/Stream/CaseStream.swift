@@ -42,10 +42,14 @@ public final class CaseStream: Service, Sendable {
     private let state = Mutex(State())
     private let wake: AsyncStream<Void>
     private let wakeContinuation: AsyncStream<Void>.Continuation
-    /// Fires after every commit; consumers and event streams wait on it.
+    /// Fires after every commit (unless the store fires it instead, see `init`); consumers and event streams wait on it.
     public let commits = CommitSignal()
+    private let firesCommits: Bool
 
-    public init(store: any CaseStore, maxBatch: Int = 512, logger: Logger, observer: (any IngestObserver)? = nil) {
+    /// `firesCommits: false` when the store itself fires `commits` after every commit that appends to the
+    /// event log (`SQLiteCaseStore.signalEventCommits`), so each ingest commit wakes readers once, not twice.
+    public init(store: any CaseStore, maxBatch: Int = 512, logger: Logger, observer: (any IngestObserver)? = nil, firesCommits: Bool = true) {
+        self.firesCommits = firesCommits
         self.store = store
         self.maxBatch = max(1, maxBatch)
         self.logger = logger
@@ -168,7 +172,7 @@ public final class CaseStream: Service, Sendable {
 
     private func committed(_ batch: [Pending], _ outcomes: [IngestOutcome], since started: ContinuousClock.Instant) {
         observer?.didCommit(outcomes: outcomes, requests: batch.map(\.request), duration: ContinuousClock.now - started)
-        commits.fire()
+        if firesCommits { commits.fire() }
         for (pending, outcome) in zip(batch, outcomes) { pending.waiter.resume(with: .success(outcome)) }
     }
 }

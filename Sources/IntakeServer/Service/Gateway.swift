@@ -45,8 +45,9 @@ public final class Gateway: Sendable {
         try FileManager.default.createDirectory(atPath: self.dataDir, withIntermediateDirectories: true)
         let path = config.storage.path.hasPrefix("/") ? config.storage.path : (self.dataDir as NSString).appendingPathComponent(config.storage.path)
         store = try SQLiteCaseStore(path: path, durability: SQLiteCaseStore.Durability(rawValue: config.storage.durability) ?? .full)
-        stream = CaseStream(store: store, maxBatch: config.storage.batchMax, logger: logger, observer: metrics)
-        // Whatever appends to the event log (a case update, an alert) wakes its readers, not only ingest.
+        // Whatever appends to the event log (ingest, a case update, an alert) wakes its readers: the store
+        // fires the stream's signal, so the stream itself does not.
+        stream = CaseStream(store: store, maxBatch: config.storage.batchMax, logger: logger, observer: metrics, firesCommits: false)
         store.signalEventCommits(to: stream.commits)
         let admin = try AdminToken.resolve(dataDir: self.dataDir, environment: environment)
         if let path = admin.generatedAt { logger.notice("generated an admin API token", metadata: ["path": "\(path)"]) }
