@@ -39,21 +39,31 @@ public struct WebhookRequest: Sendable {
     public var method: String
     /// Path and query as sent (`/v1/hooks/sms?x=1`).
     public var pathAndQuery: String
-    /// The URL the provider called, rebuilt for signature checks (configured public base URL, else forwarded headers).
-    public var publicURL: String
+    /// The URL the provider called, rebuilt for signature checks (configured public base URL, else
+    /// forwarded headers). Built when asked for: most adapters never do.
+    public var publicURL: String { buildPublicURL() }
     /// Header names lower-cased; repeated headers appear repeated.
     public var headers: [(name: String, value: String)]
     public var body: Data
     public var receivedAt: Date
     private let mediaType: String?
+    private let buildPublicURL: @Sendable () -> String
 
     public init(
         method: String, pathAndQuery: String, publicURL: String, headers: [(name: String, value: String)],
         body: Data, receivedAt: Date
     ) {
+        self.init(method: method, pathAndQuery: pathAndQuery, rebuildingPublicURL: { publicURL }, headers: headers, body: body, receivedAt: receivedAt)
+    }
+
+    /// The same, with the public URL rebuilt by `rebuildingPublicURL` only when an adapter reads it.
+    public init(
+        method: String, pathAndQuery: String, rebuildingPublicURL: @escaping @Sendable () -> String,
+        headers: [(name: String, value: String)], body: Data, receivedAt: Date
+    ) {
         self.method = method
         self.pathAndQuery = pathAndQuery
-        self.publicURL = publicURL
+        buildPublicURL = rebuildingPublicURL
         self.headers = headers.map { (name: $0.name.lowercased(), value: $0.value) }
         self.body = body
         self.receivedAt = receivedAt

@@ -22,8 +22,12 @@ struct WebhookRoutes {
         if let role = pipeline.adapter.requiredRole { try context.require(role) }
         var request = request
         let body = try await request.collectBody(upTo: maxBodyBytes)
+        let pathAndQuery = request.uri.description
         let webhook = WebhookRequest(
-            method: request.method.rawValue, pathAndQuery: request.uri.description, publicURL: publicURL(request),
+            method: request.method.rawValue, pathAndQuery: pathAndQuery,
+            rebuildingPublicURL: { [publicBaseURL, headers = request.headers, host = request.head.authority] in
+                Self.publicURL(base: publicBaseURL, headers: headers, host: host, pathAndQuery: pathAndQuery)
+            },
             headers: request.headers.map { (name: $0.name.canonicalName, value: $0.value) },
             body: Data(buffer: body), receivedAt: clock.now())
         switch try await pipeline.handle(webhook) {
@@ -37,10 +41,12 @@ struct WebhookRoutes {
     }
 
     /// The URL the provider signed (see `WebhookURL`).
-    private func publicURL(_ request: Request) -> String {
+    private static func publicURL(base: String?, headers: HTTPFields, host: String?, pathAndQuery: String) -> String {
         WebhookURL.rebuild(
-            publicBaseURL: publicBaseURL, forwardedProto: request.headers[HTTPField.Name("X-Forwarded-Proto")!],
-            forwardedHost: request.headers[HTTPField.Name("X-Forwarded-Host")!], host: request.head.authority,
-            pathAndQuery: request.uri.description)
+            publicBaseURL: base, forwardedProto: headers[forwardedProto], forwardedHost: headers[forwardedHost], host: host,
+            pathAndQuery: pathAndQuery)
     }
+
+    private static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+    private static let forwardedHost = HTTPField.Name("X-Forwarded-Host")!
 }
