@@ -4,6 +4,9 @@
 /// an early-exit `==` would tell the attacker, through response timing, how many leading bytes they
 /// guessed right. Lengths are not secret (every MAC of one algorithm has the same length), so a
 /// length mismatch returns `false`, but only after the same walk over `a` as a match would take.
+/// Inlinable so that callers get it specialized for their byte collections (an API token is checked on
+/// every request); the loop has no early exit for the optimizer to keep or drop.
+@inlinable
 public func constantTimeEquals(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Bool {
     var difference: UInt8 = a.count == b.count ? 0 : 1
     var bIndex = b.startIndex
