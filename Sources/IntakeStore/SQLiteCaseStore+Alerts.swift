@@ -7,43 +7,48 @@ extension SQLiteCaseStore: AlertStore {
         guard !decisions.isEmpty || position != nil else { return [] }
         return try await pool.write { db in
             if let position { try Self.upsertConsumerPosition(db, position.consumer, position.seq) }
-            let at = date.timeIntervalSince1970
-            let paging = try db.cachedStatement(sql: "SELECT 1 FROM alerts WHERE case_id = ? AND state = ?")
-            let codeInUse = try db.cachedStatement(sql: "SELECT 1 FROM alerts WHERE code = ? AND state = ?")
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO alerts(case_id, team, state, position, entered_at, next_due_at, code, reasons, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            var opened: [Alert?] = []
-            for decision in decisions {
-                if let data = decision.event {
-                    _ = try Self.appendEvent(db, caseID: decision.caseID, type: .urgencyChanged, at: at, actor: actor, data: data)
-                }
-                guard let opening = decision.alert,
-                      try Bool.fetchOne(paging, arguments: [decision.caseID, AlertState.paging.rawValue]) == nil
-                else {
-                    opened.append(nil)
-                    continue
-                }
-                // Four digits while few alerts page; six once four-digit codes get crowded (thousands paging).
-                var code = ""
-                for attempt in 0..<200 {
-                    code = attempt < 50 ? String(format: "%04d", Int.random(in: 0...9999)) : String(format: "%06d", Int.random(in: 0...999_999))
-                    if try Bool.fetchOne(codeInUse, arguments: [code, AlertState.paging.rawValue]) == nil { break }
-                    code = ""
-                }
-                guard !code.isEmpty else { throw StoreError.conflict("every acknowledgement code is taken by a paging alert") }
-                try insert.execute(arguments: [decision.caseID, opening.team, AlertState.paging.rawValue, opening.position, at,
-                                               opening.nextDueAt?.timeIntervalSince1970, code, opening.reasons.joined(separator: "\n"), at])
-                let id = db.lastInsertedRowID
-                try Self.insertDeliveries(db, try opening.pages(id, code), at: at)
-                _ = try Self.appendEvent(db, caseID: decision.caseID, type: .alertSent, at: at, actor: "escalation",
-                                         data: ["alert_id": String(id), "team": opening.team, "reasons": opening.reasons.joined(separator: "; "),
-                                                "paged": opening.summary])
-                opened.append(try Self.fetchAlert(db, id: id))
-            }
-            return opened
+            return try Self.recordUrgency(db, decisions, actor: actor, at: date)
         }
+    }
+
+    /// `recordUrgency` inside the caller's transaction.
+    static func recordUrgency(_ db: Database, _ decisions: [UrgencyDecision], actor: String, at date: Date) throws -> [Alert?] {
+        let at = date.timeIntervalSince1970
+        let paging = try db.cachedStatement(sql: "SELECT 1 FROM alerts WHERE case_id = ? AND state = ?")
+        let codeInUse = try db.cachedStatement(sql: "SELECT 1 FROM alerts WHERE code = ? AND state = ?")
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO alerts(case_id, team, state, position, entered_at, next_due_at, code, reasons, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        var opened: [Alert?] = []
+        for decision in decisions {
+            if let data = decision.event {
+                _ = try Self.appendEvent(db, caseID: decision.caseID, type: .urgencyChanged, at: at, actor: actor, data: data)
+            }
+            guard let opening = decision.alert,
+                  try Bool.fetchOne(paging, arguments: [decision.caseID, AlertState.paging.rawValue]) == nil
+            else {
+                opened.append(nil)
+                continue
+            }
+            // Four digits while few alerts page; six once four-digit codes get crowded (thousands paging).
+            var code = ""
+            for attempt in 0..<200 {
+                code = attempt < 50 ? String(format: "%04d", Int.random(in: 0...9999)) : String(format: "%06d", Int.random(in: 0...999_999))
+                if try Bool.fetchOne(codeInUse, arguments: [code, AlertState.paging.rawValue]) == nil { break }
+                code = ""
+            }
+            guard !code.isEmpty else { throw StoreError.conflict("every acknowledgement code is taken by a paging alert") }
+            try insert.execute(arguments: [decision.caseID, opening.team, AlertState.paging.rawValue, opening.position, at,
+                                           opening.nextDueAt?.timeIntervalSince1970, code, opening.reasons.joined(separator: "\n"), at])
+            let id = db.lastInsertedRowID
+            try Self.insertDeliveries(db, try opening.pages(id, code), at: at)
+            _ = try Self.appendEvent(db, caseID: decision.caseID, type: .alertSent, at: at, actor: "escalation",
+                                     data: ["alert_id": String(id), "team": opening.team, "reasons": opening.reasons.joined(separator: "; "),
+                                            "paged": opening.summary])
+            opened.append(try Self.fetchAlert(db, id: id))
+        }
+        return opened
     }
 
     public func dueAlerts(now: Date, limit: Int) async throws -> [Alert] {
@@ -171,33 +176,37 @@ extension SQLiteCaseStore: AlertStore {
     }
 
     public func messageCount(contactID: Int64, from: Date, through: Date) async throws -> Int {
-        try await pool.read { db in
-            try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM messages WHERE contact_id = ? AND received_at BETWEEN ? AND ?"),
-                             arguments: [contactID, from.timeIntervalSince1970, through.timeIntervalSince1970]) ?? 0
-        }
+        try await pool.read { db in try Self.messageCount(db, contactID: contactID, from: from, through: through) }
+    }
+
+    static func messageCount(_ db: Database, contactID: Int64, from: Date, through: Date) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM messages WHERE contact_id = ? AND received_at BETWEEN ? AND ?"),
+                         arguments: [contactID, from.timeIntervalSince1970, through.timeIntervalSince1970]) ?? 0
     }
 
     public func messageTimes(before seq: Int64, since: Date) async throws -> [Date] {
-        try await pool.read { db in
-            // Backwards by sequence, a page at a time, until a whole page is older than `since` (event
-            // times follow the sequence closely; no index on time is kept for this one-off read).
-            let page = try db.cachedStatement(sql: "SELECT seq, at, data FROM events WHERE seq < ? AND type = ? ORDER BY seq DESC LIMIT 1000")
-            let cutoff = since.timeIntervalSince1970
-            var times: [Double] = []
-            var before = seq
-            while true {
-                let rows = try Row.fetchAll(page, arguments: [before, CaseEventType.messageReceived.rawValue])
-                guard let last = rows.last else { break }
-                let ats = rows.map { $0[1] as Double }
-                for (row, at) in zip(rows, ats) where at >= cutoff {
-                    // As the engine counts: auto-replies and status reports are not volume.
-                    if !MessageFlag.markAutomated(StringMapCoding.decode(row[2])["flags"]) { times.append(at) }
-                }
-                if ats.allSatisfy({ $0 < cutoff }) { break }
-                before = last[0]
+        try await pool.read { db in try Self.messageTimes(db, before: seq, since: since) }
+    }
+
+    static func messageTimes(_ db: Database, before seq: Int64, since: Date) throws -> [Date] {
+        // Backwards by sequence, a page at a time, until a whole page is older than `since` (event
+        // times follow the sequence closely; no index on time is kept for this one-off read).
+        let page = try db.cachedStatement(sql: "SELECT seq, at, data FROM events WHERE seq < ? AND type = ? ORDER BY seq DESC LIMIT 1000")
+        let cutoff = since.timeIntervalSince1970
+        var times: [Double] = []
+        var before = seq
+        while true {
+            let rows = try Row.fetchAll(page, arguments: [before, CaseEventType.messageReceived.rawValue])
+            guard let last = rows.last else { break }
+            let ats = rows.map { $0[1] as Double }
+            for (row, at) in zip(rows, ats) where at >= cutoff {
+                // As the engine counts: auto-replies and status reports are not volume.
+                if !MessageFlag.markAutomated(StringMapCoding.decode(row[2])["flags"]) { times.append(at) }
             }
-            return times.sorted().map { Date(timeIntervalSince1970: $0) }
+            if ats.allSatisfy({ $0 < cutoff }) { break }
+            before = last[0]
         }
+        return times.sorted().map { Date(timeIntervalSince1970: $0) }
     }
 
     /// Inserts deliveries unless their (destination, key) exists; returns how many were new.

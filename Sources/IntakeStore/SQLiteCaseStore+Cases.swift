@@ -35,16 +35,18 @@ extension SQLiteCaseStore {
     }
 
     public func caseDetail(id: Int64) async throws -> CaseDetail? {
-        try await pool.read { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ?"), arguments: [id]) else { return nil }
-            let record = Self.caseRecord(row)
-            guard let contact = try Self.fetchContact(db, id: record.contactID) else { return nil }
-            let messages = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM messages WHERE case_id = ? ORDER BY id"), arguments: [id])
-                .map { try Self.storedMessage(db, $0) }
-            let events = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM events WHERE case_id = ? ORDER BY seq"), arguments: [id])
-                .map(Self.event)
-            return CaseDetail(record: record, contact: contact, messages: messages, events: events)
-        }
+        try await pool.read { db in try Self.caseDetail(db, id: id) }
+    }
+
+    static func caseDetail(_ db: Database, id: Int64) throws -> CaseDetail? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ?"), arguments: [id]) else { return nil }
+        let record = Self.caseRecord(row)
+        guard let contact = try Self.fetchContact(db, id: record.contactID) else { return nil }
+        let messages = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM messages WHERE case_id = ? ORDER BY id"), arguments: [id])
+            .map { try Self.storedMessage(db, $0) }
+        let events = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM events WHERE case_id = ? ORDER BY seq"), arguments: [id])
+            .map(Self.event)
+        return CaseDetail(record: record, contact: contact, messages: messages, events: events)
     }
 
     public func updateCase(id: Int64, patch: CasePatch, actor: String, at date: Date) async throws -> CaseRecord {

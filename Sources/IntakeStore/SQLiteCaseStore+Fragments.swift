@@ -5,8 +5,8 @@ import IntakeCore
 extension SQLiteCaseStore {
     /// Keeps one part of a multi-part message; when every part is there, stores the joined message
     /// (bodies in order, raw bytes one part a line) and forgets the parts, all in this transaction.
-    static func ingestFragment(_ db: Database, _ message: InboundMessage) throws -> IngestOutcome {
-        guard let fragment = message.fragment else { return .stored(try ingest(db, message)) }
+    static func ingestFragment(_ db: Database, _ message: InboundMessage, judge: (any IngestJudge)?) throws -> IngestOutcome {
+        guard let fragment = message.fragment else { return .stored(try ingest(db, message, judge: judge)) }
         let joinedID = fragment.joinedExternalID
         if let receipt = try storedReceipt(db, adapter: message.adapter, externalID: joinedID) { return .stored(receipt) }
         let sha = try storeRaw(db, message.raw)
@@ -32,7 +32,7 @@ extension SQLiteCaseStore {
         }
         joined.raw = RawPayload(contentType: message.raw.contentType, bytes: rawLines,
                                 metadata: message.raw.metadata.merging([MessageFragment.rawMetadataKey: String(parts.count)]) { $1 })
-        let receipt = try ingest(db, joined)
+        let receipt = try ingest(db, joined, judge: judge)
         try db.execute(sql: "DELETE FROM fragments WHERE adapter = ? AND group_key = ?", arguments: [message.adapter, fragment.group])
         return .stored(receipt)
     }

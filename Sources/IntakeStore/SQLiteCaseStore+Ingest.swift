@@ -4,12 +4,13 @@ import IntakeCore
 
 extension SQLiteCaseStore {
     public func ingest(_ requests: [IngestRequest]) async throws -> [IngestOutcome] {
-        try await pool.write { db in
+        let judge = ingestJudge.withLock { $0 }
+        return try await pool.write { db in
             try requests.map { request in
                 let outcome: IngestOutcome
                 switch request.item {
-                case .message(let message) where message.fragment != nil: outcome = try Self.ingestFragment(db, message)
-                case .message(let message): outcome = .stored(try Self.ingest(db, message))
+                case .message(let message) where message.fragment != nil: outcome = try Self.ingestFragment(db, message, judge: judge)
+                case .message(let message): outcome = .stored(try Self.ingest(db, message, judge: judge))
                 case .quarantine(let entry): outcome = .quarantined(id: try Self.quarantine(db, entry))
                 case .nothing: outcome = .skipped
                 }
@@ -21,8 +22,9 @@ extension SQLiteCaseStore {
         }
     }
 
-    /// Stores one message inside the caller's transaction: dedup, contact, case, message, refs, events.
-    static func ingest(_ db: Database, _ message: InboundMessage) throws -> StoreReceipt {
+    /// Stores one message inside the caller's transaction: dedup, contact, case, message, refs, events; then
+    /// has `judge` decide its urgency in the same transaction.
+    static func ingest(_ db: Database, _ message: InboundMessage, judge: (any IngestJudge)?) throws -> StoreReceipt {
         if let receipt = try storedReceipt(db, adapter: message.adapter, externalID: message.externalID) { return receipt }
         let sha = try storeRaw(db, message.raw)
         let contactID = try resolveContact(db, message.sender, at: message.receivedAt)
@@ -53,12 +55,19 @@ extension SQLiteCaseStore {
             var data = ["message_id": String(messageID), "channel": message.channel.rawValue, "adapter": message.adapter]
             if !message.flags.isEmpty { data["flags"] = flags }
             if message.isPublic { data["public"] = "true" }
-            try appendEvent(db, caseID: caseID, type: .messageReceived, at: at, actor: message.adapter, data: data)
+            let judged = judge?.judgesOnIngest(message) == true
+            if judged { data[JudgedOnIngest.key] = JudgedOnIngest.value }
+            let seq = try appendEvent(db, caseID: caseID, type: .messageReceived, at: at, actor: message.adapter, data: data)
             try db.cachedStatement(sql: """
                 UPDATE cases SET message_count = message_count + 1, last_message_at = ?, updated_at = ?,
                     is_public = CASE WHEN ? THEN 1 ELSE is_public END
                 WHERE id = ?
                 """).run(at, at, message.isPublic, caseID)
+            if judged, let judge {
+                let event = CaseEvent(seq: seq, caseID: caseID, type: .messageReceived, at: message.receivedAt, actor: message.adapter, data: data)
+                let stored = StoredMessage(id: messageID, caseID: caseID, contactID: contactID, message: message)
+                try judge.judge(stored, event: event, in: SQLiteJudgingTransaction(db: db))
+            }
         }
         return StoreReceipt(
             messageID: messageID, caseID: placement.caseID, contactID: contactID, duplicate: false,

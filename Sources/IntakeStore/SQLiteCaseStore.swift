@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import IntakeCore
+import Synchronization
 
 /// The embedded `CaseStore`: one SQLite file in WAL mode through GRDB, one writer, many readers.
 public final class SQLiteCaseStore: CaseStore, Sendable {
@@ -13,6 +14,8 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
     }
 
     let pool: DatabasePool
+    /// Judges each message stored, in the transaction that stores it (the call-first engine), when set.
+    let ingestJudge = Mutex<(any IngestJudge)?>(nil)
     /// Keeps checkpoints (page copies and their fsync) off the writer's commits.
     private let checkpointer: WALCheckpointer
 

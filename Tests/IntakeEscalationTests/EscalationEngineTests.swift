@@ -27,9 +27,9 @@ import Testing
             let events = try #require(try await h.store.caseDetail(id: caseID)).events
             let urgency = try #require(events.first { $0.type == .urgencyChanged })
             #expect(urgency.data["urgent"] == "true" && (urgency.data["reasons"] ?? "").contains("keyword"))
-            // The engine's position moved in the decision's own transaction: past the message, before the decision.
+            // The message was judged in the transaction that stored it: its decision follows it in the log.
             let received = try #require(events.first { $0.type == .messageReceived })
-            #expect((received.seq..<urgency.seq).contains(try await h.store.consumerPosition("escalation")))
+            #expect(JudgedOnIngest.marks(received) && urgency.seq == received.seq + 1)
 
             try await h.deliver()
             let pages = try await h.pages()
@@ -46,6 +46,42 @@ import Testing
             // Every attempt is logged on the alert with the provider's id.
             let attempts = try await h.store.alertAttempts(alertID: alert.id)
             #expect(attempts.count == 3 && attempts.allSatisfy { $0.result == "sent" && $0.providerID != nil && $0.person == "bob" })
+        }
+    }
+
+    @Test func anUrgentMessageCommitsWithItsAlertAndFirstPagesBeforeAnyConsumerRuns() async throws {
+        try await with { h in
+            let outcome = try await h.store.ingest([.message(h.message("m1", body: "I want a refund or I cancel."))])
+            guard case .stored(let receipt) = outcome.first, let caseID = receipt.caseID else { throw HarnessError("not stored: \(outcome)") }
+            // Nothing read the log yet, and the alert is there with its three pages waiting in the outbox.
+            #expect(try await h.store.consumerPosition("escalation") == 0)
+            let alert = try #require(try await h.alerts().first)
+            #expect(alert.caseID == caseID && alert.state == .paging)
+            let pending = try await h.store.deliveries(state: .pending, limit: 10)
+            #expect(pending.count == 3 && pending.allSatisfy { $0.key.hasPrefix("alert-\(alert.id)/") })
+            // The consumer then finds nothing left to judge: no second alert, no second page.
+            try await h.drain()
+            try await h.deliver()
+            #expect(try await h.alerts().count == 1)
+            #expect(try await h.pages().count == 3)
+        }
+    }
+
+    @Test func aMessageStoredWithoutTheEngineIsJudgedFromTheLogWithThePositionInTheSameTransaction() async throws {
+        try await with { h in
+            // As if stored by a gateway that ran without escalation, or before this engine started.
+            h.store.judgeOnIngest(nil)
+            let caseID = try await h.complaint("m1", body: "This is the third time. I want to cancel my contract.")
+            let alert = try #require(try await h.alerts().first)
+            #expect(alert.caseID == caseID && alert.state == .paging)
+            let events = try #require(try await h.store.caseDetail(id: caseID)).events
+            let received = try #require(events.first { $0.type == .messageReceived })
+            let urgency = try #require(events.first { $0.type == .urgencyChanged })
+            #expect(!JudgedOnIngest.marks(received))
+            // The position moved in the decision's own transaction: past the message, before the decision.
+            #expect((received.seq..<urgency.seq).contains(try await h.store.consumerPosition("escalation")))
+            try await h.deliver()
+            #expect(try await h.pages().count == 3)
         }
     }
 

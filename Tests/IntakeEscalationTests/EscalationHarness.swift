@@ -79,16 +79,23 @@ final class EscalationHarness: StubHarness {
     @discardableResult
     func complaint(_ id: String, body: String, channel: ChannelKind = .email, phone: String? = "+14155550177", email: String? = "dana@example.com",
                    name: String = "Dana Reyes", isPublic: Bool = false, thread: String? = nil) async throws -> Int64 {
-        var identities: [Identity] = []
-        if let phone { identities.append(Identity.phone(phone, defaultRegion: "US")!) }
-        if let email { identities.append(Identity.email(email)!) }
-        let message = InboundMessage(
-            adapter: "api", channel: channel, externalID: id, receivedAt: clock.now(), sender: Sender(identities: identities, displayName: name),
-            subject: channel == .email ? "My order" : nil, body: body, threadRefs: thread.map { [$0] } ?? [], ownRefs: [id], isPublic: isPublic, raw: RawPayload(contentType: "text/plain", bytes: Data(body.utf8)))
+        let message = message(id, body: body, channel: channel, phone: phone, email: email, name: name, isPublic: isPublic, thread: thread)
         let outcome = try await store.ingest([.message(message)])
         try await drain()
         guard case .stored(let receipt) = outcome.first, let caseID = receipt.caseID else { throw HarnessError("not stored: \(outcome)") }
         return caseID
+    }
+
+    /// A complaint as an adapter hands it to the store.
+    func message(_ id: String, body: String, channel: ChannelKind = .email, phone: String? = "+14155550177", email: String? = "dana@example.com",
+                 name: String = "Dana Reyes", isPublic: Bool = false, thread: String? = nil) -> InboundMessage {
+        var identities: [Identity] = []
+        if let phone { identities.append(Identity.phone(phone, defaultRegion: "US")!) }
+        if let email { identities.append(Identity.email(email)!) }
+        return InboundMessage(
+            adapter: "api", channel: channel, externalID: id, receivedAt: clock.now(), sender: Sender(identities: identities, displayName: name),
+            subject: channel == .email ? "My order" : nil, body: body, threadRefs: thread.map { [$0] } ?? [], ownRefs: [id], isPublic: isPublic,
+            raw: RawPayload(contentType: "text/plain", bytes: Data(body.utf8)))
     }
 
     func drain() async throws {

@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// from the database, and one outbox worker per configured notifier (voice, SMS, Slack, webhook).
 ///
 /// ```
-/// case stream ─► EscalationEngine ─(urgent)─► alert + pages (one transaction) ─► outbox ─► Twilio | Slack | webhook
+/// intake transaction: message ─► EscalationEngine ─(urgent)─► alert + pages ─(commit)─► outbox ─► Twilio | Slack | webhook
 ///                      EscalationTimer ─(step timed out, nobody acked)─► next step's pages ┘
 /// ack: POST /v1/alerts/{id}/ack | SMS "ACK 1234" | Slack button | keypress 1 ─► acknowledged: nothing more is sent
 /// ```
@@ -27,6 +27,8 @@ public struct Escalation: Sendable {
         let timerWake = CommitSignal()
         let pages = PageBuilder(methods: notify.availableMethods, caseLink: caseLink, voiceActionURL: voiceActionURL)
         engine = EscalationEngine(store: store, oncall: oncall, pages: pages, clock: clock, logger: logger, enqueued: enqueued)
+        // Messages are judged in the transaction that stores them; the engine's consumer takes the rest.
+        store.judgeOnIngest(engine)
         timer = EscalationTimer(store: store, oncall: oncall, pages: pages, clock: clock, logger: logger, enqueued: enqueued, wakeups: timerWake)
         retry = CallRetry(store: store, oncall: oncall, pages: pages)
         let log = AlertAttemptLog(store: store, logger: logger, timer: timerWake)

@@ -4,20 +4,23 @@ import IntakePolicy
 import Logging
 import Synchronization
 
-/// Reads the case stream (consumer `escalation`): evaluates urgency on every new message, records why a
-/// case is urgent, and opens a call-now alert that pages the team's first step at once. Also takes
-/// acknowledgements sent back by SMS (`ACK 4821`) and people raising or lowering urgency by hand.
-public final class EscalationEngine: EventHandler, Sendable {
+/// Decides the urgency of every new message and opens a call-now alert that pages the team's first step
+/// at once, recording why the case is urgent. It judges each message inside the transaction that stores
+/// it (an `IngestJudge`), so the alert and its first pages commit with the message and the notifiers send
+/// as soon as the intake commits. It also reads the case stream (consumer `escalation`) for the rest:
+/// messages stored without it (before it ran, or a staff member's `ACK 4821` reply), and people raising or
+/// lowering urgency by hand.
+public final class EscalationEngine: EventHandler, IngestJudge, Sendable {
     public let consumerName = "escalation"
 
-    /// New messages are judged, and a person's urgency change is applied; the rest of the log (its own
-    /// decisions among it) is not its business.
+    /// Messages not judged as they were stored, and a person's urgency change; the rest of the log (its
+    /// own decisions among it) is not its business.
     public func handles(_ event: CaseEvent) -> Bool {
-        event.type == .messageReceived || (event.type == .urgencyChanged && event.actor != Self.rulesActor)
+        (event.type == .messageReceived && !JudgedOnIngest.marks(event)) || (event.type == .urgencyChanged && event.actor != Self.rulesActor)
     }
     /// The actor of urgency events written by the rules (a person's name otherwise).
     public static let rulesActor = "urgency-rules"
-    public typealias Store = CaseStore & AlertStore & DeliveryStore
+    public typealias Store = CaseStore & AlertStore & DeliveryStore & JudgingStore
 
     let store: any Store
     let oncall: OnCallConfig
@@ -26,9 +29,10 @@ public final class EscalationEngine: EventHandler, Sendable {
     let logger: Logger
     /// Fired after pages were enqueued, so the notifiers send at once.
     let enqueued: CommitSignal
-    /// When recent messages arrived, for the volume rule, and the last event counted (a page offered
-    /// again after a failure is not counted twice); nil until read back from the event log at the
-    /// first message this process sees, so a restart does not forget the last window.
+    /// When recent messages arrived, for the volume rule, and the last event counted (a message judged
+    /// again is not counted twice); nil until read back from the event log at the first message this
+    /// process sees, so a restart does not forget the last window. (A message whose intake transaction
+    /// rolls back after it was judged stays counted: the rule may run a message early, never late.)
     private let recent = Mutex<(times: [Date], lastSeq: Int64)?>(nil)
 
     public init(store: any Store, oncall: OnCallConfig, pages: PageBuilder, clock: any WallClock, logger: Logger, enqueued: CommitSignal) {
@@ -40,113 +44,103 @@ public final class EscalationEngine: EventHandler, Sendable {
         self.enqueued = enqueued
     }
 
-    /// Decides each new message's urgency, then writes every decision of the page of events (events
-    /// and alerts with their first pages) in one transaction, so a burst costs one commit, not one per message.
+    // MARK: Judging as messages are stored
+
+    /// Every message but a staff member's reply, which acknowledges an alert rather than complains.
+    public func judgesOnIngest(_ message: InboundMessage) -> Bool { staff(message) == nil }
+
+    /// Decides the message's urgency; when urgent, records why and opens the alert with its first pages, all
+    /// in `transaction`, and wakes the notifiers once it commits.
+    public func judge(_ stored: StoredMessage, event: CaseEvent, in transaction: any JudgingTransaction) throws {
+        guard !MessageFlag.markAutomated(event.data["flags"]) else { return }
+        let volume = try countVolume(event, transaction)
+        guard let contact = try transaction.contact(id: stored.contactID) else { return }
+        let message = stored.message
+        var contactCount = 1
+        if let rule = oncall.urgency.repeatedContact {
+            contactCount = try transaction.messageCount(
+                contactID: stored.contactID, from: message.receivedAt.addingTimeInterval(-rule.window.timeInterval), through: message.receivedAt)
+        }
+        let urgencyEvents = try transaction.urgencyEvents(caseID: event.caseID)
+        let signals = UrgencySignals(message: message, contact: contact, messagesFromContact: contactCount, messagesAcrossChannels: volume)
+        let verdict = oncall.urgency.evaluate(signals).applying(manualUrgency(urgencyEvents))
+        guard verdict.urgent || verdict.suppressedBecauseAbusive else { return }
+        let last = urgencyEvents.last?.data
+        let reasons = verdict.reasons.joined(separator: "; ")
+        var data: [String: String]?
+        if last?["urgent"] != String(verdict.urgent) || last?["reasons"] != reasons {
+            data = ["urgent": String(verdict.urgent), "reasons": reasons, "source": "rules"]
+        }
+        var opening: AlertOpening?
+        var reference = ""
+        if verdict.urgent, let detail = try transaction.caseDetail(id: event.caseID) {
+            opening = alertOpening(detail, message: message, reasons: verdict.reasons)
+            reference = detail.record.reference
+        }
+        guard data != nil || opening != nil else { return }
+        let decision = UrgencyDecision(caseID: event.caseID, event: data, alert: opening)
+        guard let alert = try transaction.recordUrgency([decision], actor: Self.rulesActor, at: clock.now()).first ?? nil else { return }
+        let summary = opening?.summary
+        transaction.afterCommit { [self, reference] in opened(alert, reference: reference, summary: summary) }
+    }
+
+    // MARK: Reading the case stream
+
+    /// Handles a page of events without storing the consumer position.
     public func handle(_ events: [CaseEvent]) async throws {
         _ = try await handle(events, storing: nil)
     }
 
-    /// Stores the consumer position in the transaction of the page's last decisions. A page that wrote
-    /// nothing leaves it to the service to store later, so most pages (no urgent message) cost no commit;
-    /// one that wrote without it (an acknowledgement by SMS, a person's urgency change) has it stored now,
-    /// so that a crash cannot replay those.
+    /// Stores the consumer position in the transaction that judged the page's messages. A page with
+    /// nothing to judge leaves it to the service to store later, so most pages (every message judged as
+    /// it was stored) cost no commit; one that wrote without it (an acknowledgement by SMS, a person's
+    /// urgency change) has it stored now, so that a crash cannot replay those.
     public func handle(_ events: [CaseEvent], through position: ConsumerPosition) async throws -> PositionOutcome {
         try await handle(events, storing: position)
     }
 
     private func handle(_ events: [CaseEvent], storing position: ConsumerPosition?) async throws -> PositionOutcome {
-        var batch = DecisionBatch()
+        var messages: [CaseEvent] = []
         var wroteAlone = false
-        let details = try await readCases(of: events)
-        for event in events {
-            switch event.type {
-            case .messageReceived:
-                if try await message(event, detail: details[event.caseID], into: &batch) { wroteAlone = true }
-            case .urgencyChanged where event.actor != Self.rulesActor:
-                try await write(&batch)
-                try await manual(event)
-                wroteAlone = true
-            default:
+        for event in events where handles(event) {
+            if event.type == .messageReceived {
+                messages.append(event)
                 continue
             }
+            _ = try await judgeLogged(messages, storing: nil)
+            messages = []
+            try await manual(event)
+            wroteAlone = true
         }
-        if try await write(&batch, position: position) { return position == nil ? .storeNow : .stored }
-        return wroteAlone ? .storeNow : .storeLater
+        guard !messages.isEmpty else { return wroteAlone ? .storeNow : .storeLater }
+        return try await judgeLogged(messages, storing: position) ? .stored : .storeNow
     }
 
-    /// The decisions of one page of events, and what they already changed (a case may have several messages in it).
-    struct DecisionBatch {
-        var decisions: [UrgencyDecision] = []
-        var references: [String] = []
-        /// The urgency event data each case was given in this batch.
-        var urgency: [Int64: [String: String]] = [:]
-        var alerting: Set<Int64> = []
+    /// Judges messages read from the log in one transaction that also stores `position`, then handles the
+    /// staff replies among them (and only then has the position stored: returns whether it was).
+    private func judgeLogged(_ events: [CaseEvent], storing position: ConsumerPosition?) async throws -> Bool {
+        guard !events.isEmpty else { return false }
+        let replies = try await store.judging { [self] transaction in
+            var replies: [(message: InboundMessage, person: Person, caseID: Int64)] = []
+            for event in events {
+                guard let id = event.data["message_id"].flatMap(Int64.init), let stored = try transaction.message(id: id) else { continue }
+                if let person = staff(stored.message) {
+                    replies.append((stored.message, person, event.caseID))
+                } else {
+                    try judge(stored, event: event, in: transaction)
+                }
+            }
+            if let position, replies.isEmpty { try transaction.setConsumerPosition(position) }
+            return replies
+        }
+        for reply in replies { try await staffMessage(reply.message, from: reply.person, caseID: reply.caseID) }
+        return position != nil && replies.isEmpty
     }
 
-    /// The cases the page's new messages belong to, read concurrently (most messages are not urgent:
-    /// reading their cases one after another was most of the engine's time).
-    private func readCases(of events: [CaseEvent]) async throws -> [Int64: CaseDetail] {
-        let ids = Set(events.filter { $0.type == .messageReceived }.map(\.caseID))
-        let store = self.store
-        return try await withThrowingTaskGroup(of: (Int64, CaseDetail?).self) { group in
-            for id in ids { group.addTask { (id, try await store.caseDetail(id: id)) } }
-            var details: [Int64: CaseDetail] = [:]
-            for try await (id, detail) in group { details[id] = detail }
-            return details
-        }
-    }
-
-    /// Judges one new message into `batch`; returns true when it wrote on its own instead (a staff reply).
-    private func message(_ event: CaseEvent, detail: CaseDetail?, into batch: inout DecisionBatch) async throws -> Bool {
-        guard let messageID = event.data["message_id"].flatMap(Int64.init) else { return false }
-        guard !MessageFlag.markAutomated(event.data["flags"]) else { return false }
-        let volume = try await countVolume(event)
-        guard let detail, let stored = detail.messages.first(where: { $0.id == messageID }) else { return false }
-        let message = stored.message
-        if let person = staff(message) {
-            try await write(&batch)
-            try await staffMessage(message, from: person, caseID: event.caseID)
-            return true
-        }
-        var contactCount = 1
-        if let rule = oncall.urgency.repeatedContact {
-            contactCount = try await store.messageCount(
-                contactID: stored.contactID, from: message.receivedAt.addingTimeInterval(-rule.window.timeInterval), through: message.receivedAt)
-        }
-        let signals = UrgencySignals(message: message, contact: detail.contact, messagesFromContact: contactCount, messagesAcrossChannels: volume)
-        let verdict = oncall.urgency.evaluate(signals).applying(manualUrgency(detail))
-        guard verdict.urgent || verdict.suppressedBecauseAbusive else { return false }
-        let last = batch.urgency[event.caseID] ?? detail.events.last { $0.type == .urgencyChanged }?.data
-        let reasons = verdict.reasons.joined(separator: "; ")
-        var data: [String: String]?
-        if last?["urgent"] != String(verdict.urgent) || last?["reasons"] != reasons {
-            data = ["urgent": String(verdict.urgent), "reasons": reasons, "source": "rules"]
-            batch.urgency[event.caseID] = data
-        }
-        var opening: AlertOpening?
-        if verdict.urgent, !batch.alerting.contains(event.caseID) {
-            opening = alertOpening(detail, message: message, reasons: verdict.reasons)
-            if opening != nil { batch.alerting.insert(event.caseID) }
-        }
-        guard data != nil || opening != nil else { return false }
-        batch.decisions.append(UrgencyDecision(caseID: event.caseID, event: data, alert: opening))
-        batch.references.append(detail.record.reference)
-        return false
-    }
-
-    /// Writes the batch's decisions in one transaction (with the consumer's `position`, if given) and
-    /// wakes the notifiers when an alert opened; returns whether it wrote.
-    @discardableResult
-    private func write(_ batch: inout DecisionBatch, position: ConsumerPosition? = nil) async throws -> Bool {
-        guard !batch.decisions.isEmpty else { return false }
-        let alerts = try await store.recordUrgency(batch.decisions, actor: Self.rulesActor, at: clock.now(), position: position)
-        if alerts.contains(where: { $0 != nil }) { enqueued.fire() }
-        for (alert, (decision, reference)) in zip(alerts, zip(batch.decisions, batch.references)) {
-            guard let alert else { continue }
-            logger.notice("call-now alert opened", metadata: ["case": "\(reference)", "alert": "\(alert.id)", "paged": "\(decision.alert?.summary ?? "")"])
-        }
-        batch = DecisionBatch()
-        return true
+    /// Logs an alert opened and wakes the notifiers.
+    private func opened(_ alert: Alert, reference: String, summary: String?) {
+        enqueued.fire()
+        logger.notice("call-now alert opened", metadata: ["case": "\(reference)", "alert": "\(alert.id)", "paged": "\(summary ?? "")"])
     }
 
     /// A person raised urgency: page now; lowered it: stop paging.
@@ -155,10 +149,10 @@ public final class EscalationEngine: EventHandler, Sendable {
             guard let detail = try await store.caseDetail(id: event.caseID), let last = detail.messages.last else { return }
             let reasons = (event.data["reasons"] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             guard let opening = alertOpening(detail, message: last.message, reasons: reasons.isEmpty ? ["marked urgent by \(event.actor)"] : reasons) else { return }
-            var batch = DecisionBatch()
-            batch.decisions = [UrgencyDecision(caseID: event.caseID, event: nil, alert: opening)]
-            batch.references = [detail.record.reference]
-            try await write(&batch)
+            let decision = UrgencyDecision(caseID: event.caseID, event: nil, alert: opening)
+            if let alert = try await store.recordUrgency([decision], actor: Self.rulesActor, at: clock.now(), position: nil).first ?? nil {
+                opened(alert, reference: detail.record.reference, summary: opening.summary)
+            }
         } else {
             _ = try await store.cancelAlerts(caseID: event.caseID, by: event.actor, at: clock.now())
         }
@@ -206,17 +200,18 @@ public final class EscalationEngine: EventHandler, Sendable {
         return oncall.people.first { $0.phone.map(phones.contains) ?? false }
     }
 
-    private func manualUrgency(_ detail: CaseDetail) -> ManualUrgency? {
-        guard let last = detail.events.last(where: { $0.type == .urgencyChanged && $0.actor != Self.rulesActor }) else { return nil }
+    /// The latest urgency a person set by hand, among a case's urgency events.
+    private func manualUrgency(_ urgencyEvents: [CaseEvent]) -> ManualUrgency? {
+        guard let last = urgencyEvents.last(where: { $0.actor != Self.rulesActor }) else { return nil }
         return last.data["urgent"] == "true" ? .urgent : .normal
     }
 
     /// Records a message and returns how many arrived within the volume rule's window, this one included.
-    private func countVolume(_ event: CaseEvent) async throws -> Int {
+    private func countVolume(_ event: CaseEvent, _ transaction: any JudgingTransaction) throws -> Int {
         guard let window = oncall.urgency.volume?.window.timeInterval else { return 1 }
         let cutoff = event.at.addingTimeInterval(-window)
         if recent.withLock({ $0 == nil }) {
-            let earlier = try await store.messageTimes(before: event.seq, since: cutoff)
+            let earlier = try transaction.messageTimes(before: event.seq, since: cutoff)
             recent.withLock { if $0 == nil { $0 = (earlier, event.seq - 1) } }
         }
         return recent.withLock { state in

@@ -12,7 +12,8 @@ import Testing
     @Test func aKillNineMidBatchThenRestartLeavesEveryMailInExactlyOneCase() async throws {
         let server = try DovecotServer()
         defer { try? server.stop() }
-        let total = 1500
+        // Enough mail that ingesting it all takes seconds, so the kill lands mid-way even on a loaded machine.
+        let total = 4000
         for index in 1...total { try server.deliver(TestMail.make(index, from: "Customer \(index) <c\(index)@example.com>")) }
         let dataDir = try temporaryDirectory("imap-kill").path
         let port = try DovecotServer.freePort()

@@ -1,0 +1,50 @@
+import Foundation
+import GRDB
+import IntakeCore
+
+extension SQLiteCaseStore: JudgingStore {
+    public func judgeOnIngest(_ judge: (any IngestJudge)?) {
+        ingestJudge.withLock { $0 = judge }
+    }
+
+    public func judging<T: Sendable>(_ body: @escaping @Sendable (any JudgingTransaction) throws -> T) async throws -> T {
+        try await pool.write { db in try body(SQLiteJudgingTransaction(db: db)) }
+    }
+}
+
+/// A judging transaction over the writer's open SQLite transaction; used only inside it.
+struct SQLiteJudgingTransaction: JudgingTransaction {
+    let db: Database
+
+    func contact(id: Int64) throws -> Contact? { try SQLiteCaseStore.fetchContact(db, id: id) }
+
+    func message(id: Int64) throws -> StoredMessage? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM messages WHERE id = ?"), arguments: [id]) else { return nil }
+        return try SQLiteCaseStore.storedMessage(db, row)
+    }
+
+    func caseDetail(id: Int64) throws -> CaseDetail? { try SQLiteCaseStore.caseDetail(db, id: id) }
+
+    func urgencyEvents(caseID: Int64) throws -> [CaseEvent] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM events WHERE case_id = ? AND type = ? ORDER BY seq"),
+                         arguments: [caseID, CaseEventType.urgencyChanged.rawValue]).map(SQLiteCaseStore.event)
+    }
+
+    func messageCount(contactID: Int64, from: Date, through: Date) throws -> Int {
+        try SQLiteCaseStore.messageCount(db, contactID: contactID, from: from, through: through)
+    }
+
+    func messageTimes(before seq: Int64, since: Date) throws -> [Date] { try SQLiteCaseStore.messageTimes(db, before: seq, since: since) }
+
+    func recordUrgency(_ decisions: [UrgencyDecision], actor: String, at: Date) throws -> [Alert?] {
+        try SQLiteCaseStore.recordUrgency(db, decisions, actor: actor, at: at)
+    }
+
+    func setConsumerPosition(_ position: ConsumerPosition) throws {
+        try SQLiteCaseStore.upsertConsumerPosition(db, position.consumer, position.seq)
+    }
+
+    func afterCommit(_ action: @escaping @Sendable () -> Void) {
+        db.afterNextTransaction(onCommit: { _ in action() })
+    }
+}
