@@ -89,3 +89,57 @@ final class ScriptedDestination: DeliveryDestination, Sendable {
         #expect(destination.attempts.withLock { $0 }.filter { $0 == "ok-1" }.count == 1)
     }
 }
+
+/// A destination that holds delivery `slow` until released and answers the rest at once.
+final class GatedDestination: DeliveryDestination, Sendable {
+    let name = "pager"
+    let maxConcurrency = 4
+    let started = Mutex<[String]>([])
+    let finished = Mutex<[String]>([])
+    private let gate: AsyncStream<Void>
+    private let release: AsyncStream<Void>.Continuation
+
+    init() { (gate, release) = AsyncStream.makeStream(of: Void.self) }
+
+    func open() { release.finish() }
+
+    func deliver(_ delivery: Delivery) async -> DeliveryResult {
+        started.withLock { $0.append(delivery.key) }
+        if delivery.key == "slow" { for await _ in gate {} }
+        finished.withLock { $0.append(delivery.key) }
+        return .done(remoteID: nil)
+    }
+}
+
+@Suite struct OutboxWakeTests {
+    /// Polls `condition` every 10 ms for up to 5 s.
+    func eventually(_ condition: () -> Bool) async throws -> Bool {
+        for _ in 0..<500 {
+            if condition() { return true }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return condition()
+    }
+
+    @Test func aDeliveryEnqueuedWhileAnotherIsInFlightGoesOutWithoutWaitingForIt() async throws {
+        let store = try SQLiteCaseStore(path: try temporaryDirectory("outbox-wake").appendingPathComponent("intake.sqlite").path)
+        let destination = GatedDestination()
+        let wakeups = CommitSignal()
+        // No idle poll within the test: only a wake-up can make the outbox look again.
+        let outbox = OutboxService(destination: destination, store: store, logger: Logger(label: "outbox-test"), idlePoll: .seconds(600),
+                                   wakeups: wakeups)
+        let running = Task { try await outbox.run() }
+        defer { destination.open(); running.cancel() }
+
+        _ = try await store.enqueue(destination: "pager", key: "slow", caseID: nil, payload: Data("{}".utf8), at: Date())
+        wakeups.fire()
+        #expect(try await eventually { destination.started.withLock { $0 } == ["slow"] })
+
+        _ = try await store.enqueue(destination: "pager", key: "fast", caseID: nil, payload: Data("{}".utf8), at: Date())
+        wakeups.fire()
+        // `fast` is attempted and answered while `slow` is still held.
+        #expect(try await eventually { destination.finished.withLock { $0 } == ["fast"] })
+        destination.open()
+        #expect(try await eventually { destination.finished.withLock { $0 } == ["fast", "slow"] })
+    }
+}

@@ -59,15 +59,20 @@ public struct OutboxService: Service {
 
     /// Keeps up to `maxConcurrency` attempts in flight, topping up as each ends, so one slow answer never
     /// holds back the rest. Due deliveries are read a few slots' worth at a time and the database is read
-    /// again only when those ran out; with nothing due it sleeps until woken.
+    /// again when those ran out or when woken; a wake-up is heard while attempts are still in flight (a
+    /// page enqueued meanwhile does not wait for them to be recorded); with nothing due it sleeps until woken.
     private func work(_ wakes: AsyncStream<Void>) async throws {
-        var iterator = wakes.makeAsyncIterator()
         let limit = max(1, destination.maxConcurrency)
+        // Child task results: a finished delivery's id, or one of these.
+        let woken: Int64 = -1, wakesEnded: Int64 = -2
         try await withThrowingTaskGroup(of: Int64.self) { group in
+            defer { group.cancelAll() }
             var inFlight = Set<Int64>()
             var queued: [Delivery] = []
+            var listening = false
+            var reread = true
             while !Task.isCancelled {
-                if queued.isEmpty && inFlight.count < limit {
+                if reread && inFlight.count < limit {
                     do {
                         queued = try await store.dueDeliveries(destination: destination.name, now: clock.now(), limit: limit * 4 + inFlight.count)
                             .filter { !inFlight.contains($0.id) }
@@ -76,6 +81,7 @@ public struct OutboxService: Service {
                     } catch {
                         logger.error("outbox read failed", metadata: ["destination": "\(destination.name)", "error": "\(error)"])
                     }
+                    reread = false
                 }
                 while inFlight.count < limit, !queued.isEmpty {
                     let delivery = queued.removeFirst()
@@ -90,10 +96,24 @@ public struct OutboxService: Service {
                         return delivery.id
                     }
                 }
-                if inFlight.isEmpty {
-                    guard await iterator.next() != nil else { return }
-                } else if let finished = try await group.next() {
+                if !listening {
+                    listening = true
+                    // One listener at a time: the stream keeps the newest wake-up until it is asked.
+                    group.addTask {
+                        var iterator = wakes.makeAsyncIterator()
+                        return await iterator.next() == nil ? wakesEnded : woken
+                    }
+                }
+                guard let finished = try await group.next() else { return }
+                switch finished {
+                case woken:
+                    listening = false
+                    reread = true
+                case wakesEnded:
+                    return
+                default:
                     inFlight.remove(finished)
+                    if queued.isEmpty { reread = true }
                 }
             }
         }
