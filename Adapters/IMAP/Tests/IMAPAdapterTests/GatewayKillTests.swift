@@ -10,10 +10,18 @@ import Testing
 /// every mail ends in exactly one case, none lost, none stored twice.
 @Suite(.serialized) struct GatewayKillTests {
     @Test func aKillNineMidBatchThenRestartLeavesEveryMailInExactlyOneCase() async throws {
+        // On a loaded machine the gateway can store every mail before the test first looks; then the kill
+        // did not land mid-batch and the round starts over on a fresh server (at most three rounds).
+        var rounds = 0
+        while rounds < 3, try await round() == false { rounds += 1 }
+        #expect(rounds < 3, "the kill never landed mid-batch in 3 rounds")
+    }
+
+    /// One round on a fresh server and data directory; false when the kill came after every mail was stored.
+    func round() async throws -> Bool {
         let server = try DovecotServer()
         defer { try? server.stop() }
-        // Enough mail that ingesting it all takes seconds, so the kill lands mid-way even on a loaded machine.
-        let total = 4000
+        let total = 1500
         for index in 1...total { try server.deliver(TestMail.make(index, from: "Customer \(index) <c\(index)@example.com>")) }
         let dataDir = try temporaryDirectory("imap-kill").path
         let port = try DovecotServer.freePort()
@@ -21,16 +29,17 @@ import Testing
         let environment = ["IMAP_PASSWORD": server.password]
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
-            try await killAndRestart(server: server, dataDir: dataDir, port: port, yaml: yaml, environment: environment, total: total, client: client)
+            let landed = try await killAndRestart(server: server, dataDir: dataDir, port: port, yaml: yaml, environment: environment, total: total, client: client)
+            try await client.shutdown()
+            return landed
         } catch {
             try await client.shutdown()
             throw error
         }
-        try await client.shutdown()
     }
 
     func killAndRestart(server: DovecotServer, dataDir: String, port: Int, yaml: String, environment: [String: String], total: Int,
-                        client: HTTPClient) async throws {
+                        client: HTTPClient) async throws -> Bool {
         let first = try GatewayProcess.launch(dataDir: dataDir, port: port, yaml: yaml, environment: environment)
         try await GatewayProcess.waitReady(port: port, client: client)
         // Kill as soon as some mail is stored: the first polls (at most 200 mails each) are still going in.
@@ -42,7 +51,8 @@ import Testing
         kill(first.processIdentifier, SIGKILL)
         first.waitUntilExit()
         print("imap kill test: killed with \(before) of \(total) mails stored")
-        #expect(before > 0 && before < total, "killed with \(before) of \(total) stored: not mid-batch")
+        guard before < total else { return false }
+        #expect(before > 0, "killed before any mail was stored")
 
         let second = try GatewayProcess.launch(dataDir: dataDir, port: port, yaml: yaml, environment: environment)
         try await GatewayProcess.waitReady(port: port, client: client)
@@ -68,6 +78,7 @@ import Testing
         #expect(received.count == total, "\(received.count) of \(total) mails stored")
         #expect(Set(received.map(\.caseID)).count == total)
         #expect(events.filter { $0.type == .caseOpened }.count == total)
+        return true
     }
 
     /// How many mails this gateway process stored, from its `/metrics`.
