@@ -5,8 +5,8 @@ import Foundation
 /// without a second commit in between, and a crash can never leave a stored message unjudged.
 ///
 /// The store calls it for every message it stores on a case, after the message and its `message_received`
-/// event are written. A throw rolls the whole intake transaction back (the source is not acknowledged and
-/// sends again), so a judge throws only for what would fail the store anyway.
+/// event are written. A throw never fails the intake: what the judge wrote is rolled back and the message
+/// is left to the event log's consumer, its event not marked judged.
 public protocol IngestJudge: Sendable {
     /// Whether `message` is judged as it is stored. One that is not (a staff member's `ACK` reply, which
     /// writes elsewhere) is left to the event log's consumer; its event says which it was.
