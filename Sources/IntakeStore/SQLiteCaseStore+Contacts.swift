@@ -44,7 +44,8 @@ extension SQLiteCaseStore {
         let identities = try Row.fetchAll(db.cachedStatement(sql: "SELECT kind, value FROM identities WHERE contact_id = ? ORDER BY kind, value"), arguments: [id])
             .compactMap { row in Identity.Kind(rawValue: row["kind"]).map { Identity(kind: $0, value: row["value"]) } }
         let alternatesJSON: String = row["alternates"]
-        let alternates = (try? JSONDecoder().decode([AlternateContact].self, from: Data(alternatesJSON.utf8))) ?? []
+        // Most contacts list nobody else: the column's default is read without a JSON decoder.
+        let alternates = alternatesJSON == "[]" ? [] : (try? JSONDecoder().decode([AlternateContact].self, from: Data(alternatesJSON.utf8))) ?? []
         return Contact(
             id: id, displayName: row["display_name"], identities: identities, alternates: alternates, abusive: row["abusive"],
             createdAt: Date(timeIntervalSince1970: row["created_at"]))

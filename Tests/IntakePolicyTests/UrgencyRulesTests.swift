@@ -41,6 +41,17 @@ import Testing
         #expect(KeywordList(["can't"]).matches(in: "the cant of it") == [])
     }
 
+    @Test func asciiTextIsSplitIntoTheSameWordsAsByCharacterAndOtherTextFallsBack() {
+        let texts = ["", "   ", "Hello, World!", "third-time lucky", "You CAN'T do this", "ORDER #4821: 3rd_request\tREFUND\n",
+                     "a1b2 C3D4 ...x", "trailing word"]
+        for text in texts {
+            let byCharacter = text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) })
+            #expect(KeywordList.asciiLowercasedWords(of: text) == byCharacter, "\(text)")
+        }
+        #expect(KeywordList.asciiLowercasedWords(of: "Café au lait") == nil)
+        #expect(KeywordList(["café"]).matches(in: "Un CAFÉ, s'il vous plaît") == ["café"])
+    }
+
     @Test func patternsMatchCaseInsensitivelyAndQuoteWhatMatched() {
         let found = verdict(message("I filed a ChargeBack today"))
         #expect(found.reasons == [#"pattern "charge ?backs?" matched "ChargeBack""#])
