@@ -67,13 +67,11 @@ extension SQLiteCaseStore {
                 let event = CaseEvent(seq: seq, caseID: caseID, type: .messageReceived, at: message.receivedAt, actor: message.adapter, data: data)
                 let stored = StoredMessage(id: messageID, caseID: caseID, contactID: contactID, message: message)
                 do {
-                    try db.inSavepoint {
-                        try judge.judge(stored, event: event, in: SQLiteJudgingTransaction(db: db))
-                        return .commit
-                    }
+                    try judge.judge(stored, event: event, in: SQLiteJudgingTransaction(db: db))
                 } catch {
-                    // A judgment that fails never fails the intake: what it wrote is undone and the message is
-                    // left to the escalation consumer, its event (not committed yet) no longer marked judged.
+                    // A judgment that fails never fails the intake: it wrote nothing (its one write undoes itself
+                    // on failure) and the message is left to the escalation consumer, its event (not committed
+                    // yet) no longer marked judged.
                     data[JudgedOnIngest.key] = nil
                     try db.cachedStatement(sql: "UPDATE events SET data = ? WHERE seq = ?").run(StringMapCoding.encode(data), seq)
                 }

@@ -36,8 +36,14 @@ struct SQLiteJudgingTransaction: JudgingTransaction {
 
     func messageTimes(before seq: Int64, since: Date) throws -> [Date] { try SQLiteCaseStore.messageTimes(db, before: seq, since: since) }
 
+    /// In a savepoint of its own, so a failure halfway leaves nothing behind in the enclosing transaction.
     func recordUrgency(_ decisions: [UrgencyDecision], actor: String, at: Date) throws -> [Alert?] {
-        try SQLiteCaseStore.recordUrgency(db, decisions, actor: actor, at: at)
+        var alerts: [Alert?] = []
+        try db.inSavepoint {
+            alerts = try SQLiteCaseStore.recordUrgency(db, decisions, actor: actor, at: at)
+            return .commit
+        }
+        return alerts
     }
 
     func setConsumerPosition(_ position: ConsumerPosition) throws {

@@ -4,7 +4,8 @@ import IntakeStore
 import Synchronization
 import Testing
 
-/// A judge that writes an urgency decision for every message, then throws for bodies saying "fail".
+/// A judge that writes an urgency decision for every message; for a body saying "fail" the decision opens an
+/// alert whose pages cannot be built, so the write fails halfway (after its event and alert rows).
 final class RecordingJudge: IngestJudge {
     let judged = Mutex<[Int64]>([])
     let skip: String?
@@ -14,9 +15,13 @@ final class RecordingJudge: IngestJudge {
     func judgesOnIngest(_ message: InboundMessage) -> Bool { message.body != skip }
 
     func judge(_ message: StoredMessage, event: CaseEvent, in transaction: any JudgingTransaction) throws {
-        _ = try transaction.recordUrgency([UrgencyDecision(caseID: event.caseID, event: ["urgent": "true", "reasons": "test"], alert: nil)],
+        var alert: AlertOpening?
+        if message.message.body == "fail" {
+            alert = AlertOpening(team: "support", reasons: ["test"], position: "0", nextDueAt: nil, summary: "nobody",
+                                 pages: { _, _ in throw StoreError.unavailable("the pages could not be built") })
+        }
+        _ = try transaction.recordUrgency([UrgencyDecision(caseID: event.caseID, event: ["urgent": "true", "reasons": "test"], alert: alert)],
                                           actor: "judge", at: Date())
-        if message.message.body == "fail" { throw StoreError.unavailable("the judge failed") }
         judged.withLock { $0.append(message.id) }
     }
 }
@@ -44,13 +49,15 @@ final class RecordingJudge: IngestJudge {
         let outcomes = try await store.ingest([.message(message("m1", body: "fail")), .message(message("m2", email: "other@example.com"))])
         let failed = try #require(outcomes[0].receipt)
         let fine = try #require(outcomes[1].receipt)
-        // Both messages are stored; the failed judgment wrote nothing, and its event is not marked judged.
+        // Both messages are stored; the failed judgment left nothing (no urgency event, no alert), and its
+        // message's event is not marked judged.
         let failedLog = try await events(store, caseID: try #require(failed.caseID))
         #expect(failedLog.map(\.type) == [.caseOpened, .messageReceived] || failedLog.map(\.type) == [.messageReceived, .caseOpened])
         #expect(!JudgedOnIngest.marks(try #require(failedLog.first { $0.type == .messageReceived })))
         let fineLog = try await events(store, caseID: try #require(fine.caseID))
         #expect(JudgedOnIngest.marks(try #require(fineLog.first { $0.type == .messageReceived })))
         #expect(fineLog.contains { $0.type == .urgencyChanged })
+        #expect(try await store.alerts(state: nil, limit: 10).isEmpty)
     }
 
     @Test func aMessageTheJudgeDeclinesIsLeftUnmarkedAndNoJudgeMeansNoneAreMarked() async throws {

@@ -5,8 +5,8 @@ import Foundation
 /// without a second commit in between, and a crash can never leave a stored message unjudged.
 ///
 /// The store calls it for every message it stores on a case, after the message and its `message_received`
-/// event are written. A throw never fails the intake: what the judge wrote is rolled back and the message
-/// is left to the event log's consumer, its event not marked judged.
+/// event are written. A throw never fails the intake: the message is left to the event log's consumer, its
+/// event not marked judged. (A judge's one write, `recordUrgency`, undoes itself when it fails.)
 public protocol IngestJudge: Sendable {
     /// Whether `message` is judged as it is stored. One that is not (a staff member's `ACK` reply, which
     /// writes elsewhere) is left to the event log's consumer; its event says which it was.
@@ -37,7 +37,7 @@ public protocol JudgingTransaction {
     func messageCount(contactID: Int64, from: Date, through: Date) throws -> Int
     /// As `AlertStore.messageTimes`.
     func messageTimes(before seq: Int64, since: Date) throws -> [Date]
-    /// As `AlertStore.recordUrgency`, inside this transaction.
+    /// As `AlertStore.recordUrgency`, inside this transaction; when it throws, it wrote nothing.
     func recordUrgency(_ decisions: [UrgencyDecision], actor: String, at: Date) throws -> [Alert?]
     func setConsumerPosition(_ position: ConsumerPosition) throws
     /// Runs `action` once this transaction has committed; never if it rolls back.
