@@ -92,6 +92,24 @@ extension SQLiteCaseStore {
         }
     }
 
+    public func events(after: Int64, limit: Int, filter: EventFilter) async throws -> EventPage {
+        try await pool.read { db in
+            let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM events")) ?? 0
+            let through = min(after + Int64(max(1, min(limit, 1000))), last)
+            guard through > after, !filter.types.isEmpty else { return EventPage(events: [], readThrough: max(after, through)) }
+            // A window of sequence numbers, not a count of rows: the rows left out still move the reader on.
+            var sql = "SELECT * FROM events WHERE seq > ? AND seq <= ? AND type IN (\(Array(repeating: "?", count: filter.types.count).joined(separator: ",")))"
+            var arguments: StatementArguments = [after, through]
+            for type in filter.types.sorted(by: { $0.rawValue < $1.rawValue }) { _ = arguments.append(contentsOf: [type.rawValue]) }
+            if let key = filter.excludingKey, let value = filter.excludingValue {
+                sql += " AND data NOT LIKE ? ESCAPE '\\'"
+                _ = arguments.append(contentsOf: [StringMapCoding.likePattern(key: key, value: value)])
+            }
+            let events = try Row.fetchAll(db.cachedStatement(sql: sql + " ORDER BY seq"), arguments: arguments).map(Self.event)
+            return EventPage(events: events, readThrough: through)
+        }
+    }
+
     public func latestSequence() async throws -> Int64 {
         try await pool.read { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM events")) ?? 0 }
     }

@@ -16,6 +16,20 @@ enum StringMapCoding {
         return out + "}"
     }
 
+    /// A `LIKE` pattern (escape character `\`) matching an encoded map that holds `key` with `value`.
+    static func likePattern(key: String, value: String) -> String {
+        var pair = ""
+        appendJSONString(key, to: &pair)
+        pair += ":"
+        appendJSONString(value, to: &pair)
+        var pattern = "%"
+        for character in pair {
+            if character == "%" || character == "_" || character == "\\" { pattern.append("\\") }
+            pattern.append(character)
+        }
+        return pattern + "%"
+    }
+
     static func decode(_ text: String?) -> [String: String] {
         guard let text, text != "{}", let data = text.data(using: .utf8),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]

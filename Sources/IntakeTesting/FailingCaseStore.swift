@@ -33,6 +33,9 @@ public final class FailingCaseStore: CaseStore, Sendable {
         try await base.appendEvent(caseID: caseID, type: type, actor: actor, at: at, data: data)
     }
     public func events(after: Int64, limit: Int) async throws -> [CaseEvent] { try await base.events(after: after, limit: limit) }
+    public func events(after: Int64, limit: Int, filter: EventFilter) async throws -> EventPage {
+        try await base.events(after: after, limit: limit, filter: filter)
+    }
     public func latestSequence() async throws -> Int64 { try await base.latestSequence() }
     public func contact(id: Int64) async throws -> Contact? { try await base.contact(id: id) }
     public func setAlternates(contactID: Int64, _ alternates: [AlternateContact]) async throws -> Contact {

@@ -124,3 +124,39 @@ final class ReadOnlyHandler: EventHandler, Sendable {
         #expect(try await store.consumerPosition("read-only") == (try await store.latestSequence()))
     }
 }
+
+/// Wants only `message.received` events not marked `"judged": "on-ingest"`, and stores its position at once.
+final class FilteredHandler: EventHandler, Sendable {
+    let consumerName = "filtered"
+    let seen = Mutex<[CaseEvent]>([])
+    var eventFilter: EventFilter? { EventFilter(types: [.messageReceived], excludingKey: JudgedOnIngest.key, excludingValue: JudgedOnIngest.value) }
+
+    func handle(_ events: [CaseEvent]) async throws { seen.withLock { $0 += events } }
+}
+
+@Suite struct FilteredConsumerTests {
+    @Test func aFilteredConsumerIsHandedOnlyWhatItWantsAndItsPositionMovesPastTheRest() async throws {
+        let store = try makeStore()
+        // Three messages (each opens a case: two events apiece); the second one's event is marked judged.
+        store.judgeOnIngest(nil)
+        let first = try #require(try await store.ingest([.message(message("m1", email: "a@example.com"))])[0].receipt)
+        store.judgeOnIngest(RecordingJudge())
+        _ = try await store.ingest([.message(message("m2", email: "b@example.com"))])
+        store.judgeOnIngest(nil)
+        let third = try #require(try await store.ingest([.message(message("m3", email: "c@example.com"))])[0].receipt)
+        let all = try await store.events(after: 0, limit: 1000)
+        let total = try await store.latestSequence()
+
+        let handler = FilteredHandler()
+        let consumer = EventConsumerService(handler: handler, store: store, commits: CommitSignal(), clock: TestClock(), logger: Logger(label: "t"),
+                                            pageSize: 2, lazyStoreInterval: .zero)
+        var moved = 0
+        while case let step = try await consumer.drainOnce(), step > 0 { moved += step }
+        let seen = handler.seen.withLock { $0 }
+        #expect(seen.map(\.data["message_id"]) == [String(first.messageID), String(third.messageID)])
+        #expect(seen.allSatisfy { $0.type == .messageReceived })
+        // Every event was moved past, read or not, a window of two sequence numbers at a time.
+        #expect(moved == total && all.count > seen.count)
+        #expect(try await store.consumerPosition("filtered") == total)
+    }
+}

@@ -18,6 +18,9 @@ public protocol CaseStore: Sendable {
 
     /// Events with a sequence number above `after`, oldest first.
     func events(after: Int64, limit: Int) async throws -> [CaseEvent]
+    /// The events `filter` keeps among sequence numbers `after + 1 ... after + limit` (no further than the
+    /// log's end), oldest first, with how far that read.
+    func events(after: Int64, limit: Int, filter: EventFilter) async throws -> EventPage
     func latestSequence() async throws -> Int64
 
     func contact(id: Int64) async throws -> Contact?

@@ -11,6 +11,9 @@ public protocol EventHandler: Sendable {
     /// Whether `event` matters to this handler; a page with none that does is not handed over, and its
     /// position is stored later like a `.storeLater` page's. Default: every event.
     func handles(_ event: CaseEvent) -> Bool
+    /// The events to read at all: the store leaves the others unread (cheaper than reading and skipping
+    /// them), and the position still moves past them. Default: nil, every event is read.
+    var eventFilter: EventFilter? { get }
     /// Handles a page whose last event is `position`. A handler that writes may store the position in the
     /// same transaction as its own writes, which saves the service a commit. Default: `handle(events)`,
     /// then `.storeNow`.
@@ -19,6 +22,7 @@ public protocol EventHandler: Sendable {
 
 extension EventHandler {
     public func handles(_ event: CaseEvent) -> Bool { true }
+    public var eventFilter: EventFilter? { nil }
 
     public func handle(_ events: [CaseEvent], through position: ConsumerPosition) async throws -> PositionOutcome {
         try await handle(events)
@@ -148,7 +152,7 @@ public struct EventConsumerService: Service {
     }
 
     /// Hands the next page to the handler and stores the position as the handler asked; returns how many
-    /// events it read.
+    /// sequence numbers it moved past (events read, or left unread by the handler's filter).
     @discardableResult
     public func drainOnce() async throws -> Int {
         let from: Int64
@@ -158,8 +162,15 @@ public struct EventConsumerService: Service {
             from = try await store.consumerPosition(handler.consumerName)
             position.start(at: from)
         }
-        let events = try await store.events(after: from, limit: pageSize)
-        guard let last = events.last else {
+        let page: EventPage
+        if let filter = handler.eventFilter {
+            page = try await store.events(after: from, limit: pageSize, filter: filter)
+        } else {
+            let events = try await store.events(after: from, limit: pageSize)
+            page = EventPage(events: events, readThrough: events.last?.seq ?? from)
+        }
+        let last = page.readThrough
+        guard last > from else {
             try await storePositionIfDue()
             return 0
         }
@@ -167,24 +178,24 @@ public struct EventConsumerService: Service {
         // events too): a page this handler has no use for costs a read, and its position a write only
         // later. After a crash it is read again from the stored position: harmless.
         var outcome = PositionOutcome.storeLater
-        if events.contains(where: handler.handles) {
-            outcome = try await handler.handle(events, through: ConsumerPosition(consumer: handler.consumerName, seq: last.seq))
+        if page.events.contains(where: handler.handles) {
+            outcome = try await handler.handle(page.events, through: ConsumerPosition(consumer: handler.consumerName, seq: last))
         }
         let now = clock.now()
         switch outcome {
         case .stored:
-            position.read(to: last.seq, stored: true, now: now)
+            position.read(to: last, stored: true, now: now)
         case .storeNow:
-            try await store.setConsumerPosition(handler.consumerName, last.seq)
-            position.read(to: last.seq, stored: true, now: now)
+            try await store.setConsumerPosition(handler.consumerName, last)
+            position.read(to: last, stored: true, now: now)
         case .storeLater where lazyStoreInterval <= .zero:
-            try await store.setConsumerPosition(handler.consumerName, last.seq)
-            position.read(to: last.seq, stored: true, now: now)
+            try await store.setConsumerPosition(handler.consumerName, last)
+            position.read(to: last, stored: true, now: now)
         case .storeLater:
-            position.read(to: last.seq, stored: false, now: now)
+            position.read(to: last, stored: false, now: now)
             try await storePositionIfDue()
         }
-        return events.count
+        return Int(last - from)
     }
 
     /// Stores a position read past without a write, once it has waited `lazyStoreInterval`.

@@ -18,6 +18,10 @@ public final class EscalationEngine: EventHandler, IngestJudge, Sendable {
     public func handles(_ event: CaseEvent) -> Bool {
         (event.type == .messageReceived && !JudgedOnIngest.marks(event)) || (event.type == .urgencyChanged && event.actor != Self.rulesActor)
     }
+    /// Read from the log at all: messages not marked judged, and urgency changes.
+    public var eventFilter: EventFilter? {
+        EventFilter(types: [.messageReceived, .urgencyChanged], excludingKey: JudgedOnIngest.key, excludingValue: JudgedOnIngest.value)
+    }
     /// The actor of urgency events written by the rules (a person's name otherwise).
     public static let rulesActor = "urgency-rules"
     public typealias Store = CaseStore & AlertStore & DeliveryStore & JudgingStore

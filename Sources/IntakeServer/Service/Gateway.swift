@@ -96,8 +96,9 @@ public final class Gateway: Sendable {
         }
         for adapter in config.adapters where adapter is any WebhookAdapter { health.report(adapter.name, .healthy) }
         let escalation = makeEscalation(client: client)
-        // The call-first path (judge, open the alert, send the pages) has a thread of its own, so a page
-        // does not queue behind the HTTP handlers of every other message.
+        // The call-first services (the escalation consumer, the timer, the notifiers) have a thread of their
+        // own, so a page does not queue behind the HTTP handlers of every other message. (Messages are judged
+        // in the intake transaction itself.)
         let paging: [any Service] = escalation.map { escalation in
             let services: [any Service] = [
                 EventConsumerService(handler: escalation.engine, store: store, commits: stream.commits, clock: clock, logger: logger),
