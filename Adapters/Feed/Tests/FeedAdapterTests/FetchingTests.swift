@@ -82,7 +82,9 @@ import Testing
         let started = Date()
         // Two messages from /good and the broken body for quarantine; the poll itself does not throw.
         #expect(try await harness.pollOnce() == 3)
-        #expect(Date().timeIntervalSince(started) < 10)
+        // The count above shows the slow feed timed out (its item is not there); this bound only catches a
+        // hang on the endless one, loose enough for a loaded machine (about 1 s alone here, 10 s in a full run).
+        #expect(Date().timeIntervalSince(started) < 60)
         #expect(try await harness.messages().count == 2)
         #expect(try await harness.store.quarantineCount() == 1)
         let quarantined = try #require(try await harness.store.quarantine(status: .pending, limit: 10).first)
