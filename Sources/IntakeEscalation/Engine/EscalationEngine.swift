@@ -33,11 +33,11 @@ public final class EscalationEngine: EventHandler, IngestJudge, Sendable {
     let logger: Logger
     /// Fired after pages were enqueued, so the notifiers send at once.
     let enqueued: CommitSignal
-    /// When recent messages arrived, for the volume rule, and the last event counted (a message judged
-    /// again is not counted twice); nil until read back from the event log at the first message this
-    /// process sees, so a restart does not forget the last window. (A message whose intake transaction
-    /// rolls back after it was judged stays counted: the rule may run a message early, never late.)
-    private let recent = Mutex<(times: [Date], lastSeq: Int64)?>(nil)
+    /// When recent messages arrived, for the volume rule; nil until read back from the event log at the
+    /// first message this process sees, so a restart does not forget the last window. (A message whose
+    /// intake transaction rolls back after it was judged stays counted: the rule may fire a message early,
+    /// never late.)
+    private let recent = Mutex<VolumeWindow?>(nil)
 
     public init(store: any Store, oncall: OnCallConfig, pages: PageBuilder, clock: any WallClock, logger: Logger, enqueued: CommitSignal) {
         self.store = store
@@ -216,19 +216,14 @@ public final class EscalationEngine: EventHandler, IngestJudge, Sendable {
         let cutoff = event.at.addingTimeInterval(-window)
         if recent.withLock({ $0 == nil }) {
             let earlier = try transaction.messageTimes(before: event.seq, since: cutoff)
-            recent.withLock { if $0 == nil { $0 = (earlier, event.seq - 1) } }
+            recent.withLock { if $0 == nil { $0 = VolumeWindow(times: earlier, lastSeq: event.seq - 1) } }
         }
         return recent.withLock { state in
             guard var current = state else { return 1 }
             state = nil  // mutated in place below, without a copy
-            if event.seq > current.lastSeq {
-                current.times.append(event.at)
-                current.lastSeq = event.seq
-            }
-            // By value: a re-ingested message may carry an older time than the ones before it.
-            current.times.removeAll { $0 < cutoff }
+            let count = current.count(event.at, seq: event.seq, since: cutoff)
             state = current
-            return current.times.count
+            return count
         }
     }
 }
