@@ -57,9 +57,11 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
     }
 
     public func consumerPosition(_ consumer: String) async throws -> Int64 {
-        try await pool.read { db in
-            try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM consumers WHERE name = ?"), arguments: [consumer]) ?? 0
-        }
+        try await storedConsumerPosition(consumer) ?? 0
+    }
+
+    public func storedConsumerPosition(_ consumer: String) async throws -> Int64? {
+        try await pool.read { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM consumers WHERE name = ?"), arguments: [consumer]) }
     }
 
     public func setConsumerPosition(_ consumer: String, _ seq: Int64) async throws {

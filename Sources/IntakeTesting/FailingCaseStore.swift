@@ -52,6 +52,7 @@ public final class FailingCaseStore: CaseStore, Sendable {
     public func cursor(key: String) async throws -> String? { try await base.cursor(key: key) }
     public func setCursor(key: String, value: String) async throws { try await base.setCursor(key: key, value: value) }
     public func consumerPosition(_ consumer: String) async throws -> Int64 { try await base.consumerPosition(consumer) }
+    public func storedConsumerPosition(_ consumer: String) async throws -> Int64? { try await base.storedConsumerPosition(consumer) }
     public func setConsumerPosition(_ consumer: String, _ seq: Int64) async throws { try await base.setConsumerPosition(consumer, seq) }
     public func rawPayload(sha256: String) async throws -> RawPayload? { try await base.rawPayload(sha256: sha256) }
 }

@@ -67,10 +67,16 @@ import Testing
         }
     }
 
-    @Test func aMessageStoredWithoutTheEngineIsJudgedFromTheLogWithThePositionInTheSameTransaction() async throws {
+    @Test func earlierComplaintsPageNobodyAndAMessageNotJudgedOnIngestIsJudgedFromTheLog() async throws {
         try await with { h in
-            // As if stored by a gateway that ran without escalation, or before this engine started.
+            // Stored before call first ever ran (no judge, no consumer position): the engine starts after it.
             h.store.judgeOnIngest(nil)
+            _ = try await h.store.ingest([.message(h.message("old", body: "I want to cancel, and a refund.", phone: "+14155550188", email: nil))])
+            try await h.drain()
+            #expect(try await h.alerts().isEmpty)
+            #expect(try await h.store.consumerPosition("escalation") == (try await h.store.latestSequence()))
+
+            // From then on, a message the store did not judge as it stored it is judged from the log.
             let caseID = try await h.complaint("m1", body: "This is the third time. I want to cancel my contract.")
             let alert = try #require(try await h.alerts().first)
             #expect(alert.caseID == caseID && alert.state == .paging)
@@ -92,8 +98,14 @@ import Testing
             #expect(try await h.alerts().isEmpty)
             #expect(try await h.pages().isEmpty)
             #expect(try #require(try await h.store.caseDetail(id: caseID)).events.allSatisfy { $0.type != .urgencyChanged })
-            // Nothing decided, nothing written: the position waits (a commit per page would double the writer's load).
-            #expect(try await h.store.consumerPosition("escalation") == 0)
+            // The engine, new to this log, started at its end and stored that at once.
+            let start = try await h.store.consumerPosition("escalation")
+            let end = try await h.store.latestSequence()
+            #expect(start > 0 && start == end)
+            // Then nothing decided, nothing written: the position waits (a commit per page would double the writer's load).
+            try await h.complaint("m2", body: "And on page 4.", thread: "m1")
+            #expect(try await h.store.latestSequence() > start)
+            #expect(try await h.store.consumerPosition("escalation") == start)
             h.clock.advance(by: .seconds(1))
             try await h.drain()
             #expect(try await h.store.consumerPosition("escalation") == (try await h.store.latestSequence()))

@@ -40,6 +40,8 @@ public protocol CaseStore: Sendable {
     func setCursor(key: String, value: String) async throws
     /// A consumer's committed position in the event log (escalation, forwarders).
     func consumerPosition(_ consumer: String) async throws -> Int64
+    /// The consumer's stored position, or nil when it never stored one (a consumer new to this log).
+    func storedConsumerPosition(_ consumer: String) async throws -> Int64?
     func setConsumerPosition(_ consumer: String, _ seq: Int64) async throws
 
     /// The raw payload stored under a SHA-256 address.

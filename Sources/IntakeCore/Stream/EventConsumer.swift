@@ -14,6 +14,8 @@ public protocol EventHandler: Sendable {
     /// The events to read at all: the store leaves the others unread (cheaper than reading and skipping
     /// them), and the position still moves past them. Default: nil, every event is read.
     var eventFilter: EventFilter? { get }
+    /// Where the consumer starts when it has never stored a position. Default: the log's beginning.
+    var startsWhenNew: ConsumerStart { get }
     /// Handles a page whose last event is `position`. A handler that writes may store the position in the
     /// same transaction as its own writes, which saves the service a commit. Default: `handle(events)`,
     /// then `.storeNow`.
@@ -23,11 +25,19 @@ public protocol EventHandler: Sendable {
 extension EventHandler {
     public func handles(_ event: CaseEvent) -> Bool { true }
     public var eventFilter: EventFilter? { nil }
+    public var startsWhenNew: ConsumerStart { .beginning }
 
     public func handle(_ events: [CaseEvent], through position: ConsumerPosition) async throws -> PositionOutcome {
         try await handle(events)
         return .storeNow
     }
+}
+
+/// Where a consumer new to the log starts: from its first event, or after its last one at the time (what
+/// came before is none of its business).
+public enum ConsumerStart: Sendable, Equatable {
+    case beginning
+    case end
 }
 
 /// A consumer's position in the event log: the last event it has handled.
@@ -159,7 +169,7 @@ public struct EventConsumerService: Service {
         if let known = position.value {
             from = known
         } else {
-            from = try await store.consumerPosition(handler.consumerName)
+            from = try await firstPosition()
             position.start(at: from)
         }
         let page: EventPage
@@ -196,6 +206,16 @@ public struct EventConsumerService: Service {
             try await storePositionIfDue()
         }
         return Int(last - from)
+    }
+
+    /// The stored position; for a new consumer that starts at the end, the log's end, stored at once.
+    private func firstPosition() async throws -> Int64 {
+        if let stored = try await store.storedConsumerPosition(handler.consumerName) { return stored }
+        guard handler.startsWhenNew == .end else { return 0 }
+        let end = try await store.latestSequence()
+        try await store.setConsumerPosition(handler.consumerName, end)
+        logger.notice("a new consumer starts at the end of the event log", metadata: ["consumer": "\(handler.consumerName)", "seq": "\(end)"])
+        return end
     }
 
     /// Stores a position read past without a write, once it has waited `lazyStoreInterval`.

@@ -22,6 +22,9 @@ public final class EscalationEngine: EventHandler, IngestJudge, Sendable {
     public var eventFilter: EventFilter? {
         EventFilter(types: [.messageReceived, .urgencyChanged], excludingKey: JudgedOnIngest.key, excludingValue: JudgedOnIngest.value)
     }
+    /// A gateway that turns call first on does not page for the complaints it stored before: the engine
+    /// reads the log from where it was when it first ran.
+    public var startsWhenNew: ConsumerStart { .end }
     /// The actor of urgency events written by the rules (a person's name otherwise).
     public static let rulesActor = "urgency-rules"
     public typealias Store = CaseStore & AlertStore & DeliveryStore & JudgingStore
