@@ -43,13 +43,8 @@ public struct OutboxService: Service {
                 if let signal {
                     group.addTask { for await _ in signal { wake.yield() } }
                 }
-                group.addTask {
-                    // Retries come due with time, not with a signal: look now and then.
-                    while true {
-                        try await clock.sleep(for: idlePoll)
-                        wake.yield()
-                    }
-                }
+                // Retries come due with time, not with a signal: look now and then.
+                group.addTask { await clock.wakePeriodically(wake, every: idlePoll) }
                 group.addTask { try await work(wakes) }
                 try await group.next()
                 group.cancelAll()

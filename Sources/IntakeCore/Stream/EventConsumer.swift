@@ -124,13 +124,8 @@ public struct EventConsumerService: Service {
                     for await _ in commits { wake.yield() }
                     wake.finish()
                 }
-                group.addTask {
-                    // Other processes' writes (the CLI) fire no signal here: look now and then.
-                    while true {
-                        try await clock.sleep(for: idlePoll)
-                        wake.yield()
-                    }
-                }
+                // Other processes' writes (the CLI) fire no signal here: look now and then.
+                group.addTask { await clock.wakePeriodically(wake, every: idlePoll) }
                 group.addTask { try await consume(wakeups) }
                 try await group.next()
                 group.cancelAll()
