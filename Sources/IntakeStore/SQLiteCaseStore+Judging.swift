@@ -23,7 +23,9 @@ struct SQLiteJudgingTransaction: JudgingTransaction {
         return try SQLiteCaseStore.storedMessage(db, row)
     }
 
-    func caseDetail(id: Int64) throws -> CaseDetail? { try SQLiteCaseStore.caseDetail(db, id: id) }
+    func caseRecord(id: Int64) throws -> CaseRecord? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ?"), arguments: [id]).map(SQLiteCaseStore.caseRecord)
+    }
 
     func urgencyEvents(caseID: Int64) throws -> [CaseEvent] {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM events WHERE case_id = ? AND type = ? ORDER BY seq"),

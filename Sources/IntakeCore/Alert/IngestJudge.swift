@@ -29,8 +29,8 @@ public enum JudgedOnIngest {
 public protocol JudgingTransaction {
     func contact(id: Int64) throws -> Contact?
     func message(id: Int64) throws -> StoredMessage?
-    /// The whole case (its messages and events), read only when a page is written.
-    func caseDetail(id: Int64) throws -> CaseDetail?
+    /// The case's record (state, reference), read when a page is written.
+    func caseRecord(id: Int64) throws -> CaseRecord?
     /// The case's `urgency_changed` events, oldest first.
     func urgencyEvents(caseID: Int64) throws -> [CaseEvent]
     /// As `AlertStore.messageCount`.

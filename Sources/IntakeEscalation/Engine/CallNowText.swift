@@ -9,12 +9,11 @@ public struct CallNowText: Sendable, Equatable {
     public var text: String
     public var speech: String
 
-    public init(detail: CaseDetail, message: InboundMessage, reasons: [String], link: String, code: String) {
-        let contact = detail.contact
+    public init(record: CaseRecord, contact: Contact, message: InboundMessage, reasons: [String], link: String, code: String) {
         let email = contact.identities.first { $0.kind == .email }?.value
         let name = contact.displayName ?? message.sender.displayName ?? email ?? contact.identities.first?.value ?? "the customer"
         let firstName = name.split(separator: " ").first.map(String.init) ?? name
-        let reference = detail.record.reference
+        let reference = record.reference
         var lines: [String] = []
         var spokenNumber: String
         if let phone = contact.phone {

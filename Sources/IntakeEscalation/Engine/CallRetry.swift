@@ -41,7 +41,7 @@ extension PageBuilder {
         let quiet = usable.filter { $0 != .voice }
         let chosen = quiet.isEmpty ? usable : quiet
         let link = caseLink(detail.record.reference)
-        let base = CallNowText(detail: detail, message: message, reasons: alert.reasons, link: link, code: alert.code)
+        let base = CallNowText(record: detail.record, contact: detail.contact, message: message, reasons: alert.reasons, link: link, code: alert.code)
         let when = Self.clockTime(now)
         let heard = outcome == "voicemail" ? "went to voicemail" : "was not answered"
         let title = "Call again now (\(detail.record.reference)): your call at \(when) \(heard)."

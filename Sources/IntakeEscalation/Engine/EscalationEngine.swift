@@ -80,9 +80,9 @@ public final class EscalationEngine: EventHandler, IngestJudge, Sendable {
         }
         var opening: AlertOpening?
         var reference = ""
-        if verdict.urgent, let detail = try transaction.caseDetail(id: event.caseID) {
-            opening = alertOpening(detail, message: message, reasons: verdict.reasons)
-            reference = detail.record.reference
+        if verdict.urgent, let record = try transaction.caseRecord(id: event.caseID) {
+            opening = alertOpening(record, contact: contact, message: message, reasons: verdict.reasons)
+            reference = record.reference
         }
         guard data != nil || opening != nil else { return }
         let decision = UrgencyDecision(caseID: event.caseID, event: data, alert: opening)
@@ -155,7 +155,7 @@ public final class EscalationEngine: EventHandler, IngestJudge, Sendable {
         if event.data["urgent"] == "true" {
             guard let detail = try await store.caseDetail(id: event.caseID), let last = detail.messages.last else { return }
             let reasons = (event.data["reasons"] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            guard let opening = alertOpening(detail, message: last.message, reasons: reasons.isEmpty ? ["marked urgent by \(event.actor)"] : reasons) else { return }
+            guard let opening = alertOpening(detail.record, contact: detail.contact, message: last.message, reasons: reasons.isEmpty ? ["marked urgent by \(event.actor)"] : reasons) else { return }
             let decision = UrgencyDecision(caseID: event.caseID, event: nil, alert: opening)
             if let alert = try await store.recordUrgency([decision], actor: Self.rulesActor, at: clock.now(), position: nil).first ?? nil {
                 opened(alert, reference: detail.record.reference, summary: opening.summary)
@@ -166,10 +166,10 @@ public final class EscalationEngine: EventHandler, IngestJudge, Sendable {
     }
 
     /// The alert to open for an urgent case: the default team's first step, paged at once.
-    func alertOpening(_ detail: CaseDetail, message: InboundMessage, reasons: [String]) -> AlertOpening? {
+    func alertOpening(_ record: CaseRecord, contact: Contact, message: InboundMessage, reasons: [String]) -> AlertOpening? {
         let now = clock.now()
         guard let plan = oncall.startEscalation(at: now) else {
-            logger.error("urgent case but no escalation policy", metadata: ["case": "\(detail.record.reference)"])
+            logger.error("urgent case but no escalation policy", metadata: ["case": "\(record.reference)"])
             return nil
         }
         let builder = pages
@@ -178,7 +178,8 @@ public final class EscalationEngine: EventHandler, IngestJudge, Sendable {
         return AlertOpening(
             team: plan.policy.team, reasons: reasons, position: position.storageKey, nextDueAt: plan.nextDue, summary: builder.summary(batch),
             pages: { id, code in
-                try builder.deliveries(alertID: id, code: code, position: position, batch: batch, detail: detail, message: message, reasons: reasons, at: now)
+                try builder.deliveries(alertID: id, code: code, position: position, batch: batch, record: record, contact: contact, message: message,
+                                       reasons: reasons, at: now)
             })
     }
 

@@ -86,7 +86,7 @@ public struct EscalationTimer: Service {
         case .moved(let to, _):
             let batch = plan.pages()
             let summary = pages.summary(batch)
-            let built = try pages.deliveries(alertID: alert.id, code: alert.code, position: to, batch: batch, detail: detail,
+            let built = try pages.deliveries(alertID: alert.id, code: alert.code, position: to, batch: batch, record: detail.record, contact: detail.contact,
                                              message: last.message, reasons: alert.reasons, at: now)
             let done = try await store.advanceAlert(id: alert.id, from: alert.position, to: to.storageKey, state: .paging, nextDueAt: plan.nextDue,
                                                     pages: built, summary: summary, at: now)

@@ -20,18 +20,18 @@ public struct PageBuilder: Sendable {
     public static func stepPrefix(alertID: Int64, position: String) -> String { "alert-\(alertID)/\(position)/" }
 
     /// The deliveries of `batch`, one per person and method a notifier is configured for.
-    public func deliveries(alertID: Int64, code: String, position: EscalationPosition, batch: PageBatch, detail: CaseDetail,
+    public func deliveries(alertID: Int64, code: String, position: EscalationPosition, batch: PageBatch, record: CaseRecord, contact: Contact,
                            message: InboundMessage, reasons: [String], at: Date) throws -> [NewDelivery] {
-        let text = CallNowText(detail: detail, message: message, reasons: reasons, link: caseLink(detail.record.reference), code: code)
+        let text = CallNowText(record: record, contact: contact, message: message, reasons: reasons, link: caseLink(record.reference), code: code)
         return try batch.pages.filter { methods.contains($0.method.rawValue) }.map { page in
             let body = PageMessage(
-                alertID: alertID, code: code, caseReference: detail.record.reference, person: page.person, method: page.method.rawValue,
+                alertID: alertID, code: code, caseReference: record.reference, person: page.person, method: page.method.rawValue,
                 address: page.address, title: text.title, text: text.text, speech: text.speech, voiceActionURL: voiceActionURL(alertID),
-                caseLink: caseLink(detail.record.reference), step: position.description, at: at)
+                caseLink: caseLink(record.reference), step: position.description, at: at)
             return NewDelivery(
                 destination: NotifyConfig.destinationName(for: page.method.rawValue),
                 key: Self.stepPrefix(alertID: alertID, position: position.storageKey) + "\(page.person)/\(page.method.rawValue)",
-                caseID: detail.record.id, payload: try body.encoded())
+                caseID: record.id, payload: try body.encoded())
         }
     }
 
