@@ -22,12 +22,15 @@ public struct PageBuilder: Sendable {
     /// The deliveries of `batch`, one per person and method a notifier is configured for.
     public func deliveries(alertID: Int64, code: String, position: EscalationPosition, batch: PageBatch, record: CaseRecord, contact: Contact,
                            message: InboundMessage, reasons: [String], at: Date) throws -> [NewDelivery] {
-        let text = CallNowText(record: record, contact: contact, message: message, reasons: reasons, link: caseLink(record.reference), code: code)
+        let link = caseLink(record.reference)
+        let voiceAction = voiceActionURL(alertID)
+        let step = position.description
+        let text = CallNowText(record: record, contact: contact, message: message, reasons: reasons, link: link, code: code)
         return try batch.pages.filter { methods.contains($0.method.rawValue) }.map { page in
             let body = PageMessage(
                 alertID: alertID, code: code, caseReference: record.reference, person: page.person, method: page.method.rawValue,
-                address: page.address, title: text.title, text: text.text, speech: text.speech, voiceActionURL: voiceActionURL(alertID),
-                caseLink: caseLink(record.reference), step: position.description, at: at)
+                address: page.address, title: text.title, text: text.text, speech: text.speech, voiceActionURL: voiceAction,
+                caseLink: link, step: step, at: at)
             return NewDelivery(
                 destination: NotifyConfig.destinationName(for: page.method.rawValue),
                 key: Self.stepPrefix(alertID: alertID, position: position.storageKey) + "\(page.person)/\(page.method.rawValue)",

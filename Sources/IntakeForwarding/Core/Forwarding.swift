@@ -22,7 +22,7 @@ public struct Forwarding: Sendable {
         let template = config.caseLink ?? defaultLink
         consumer = ForwardingConsumer(
             store: store, routes: config.routes, tagRules: config.tags, destinations: config.destinations.map(\.name),
-            link: { template.replacingOccurrences(of: "{ref}", with: $0) }, clock: clock, enqueued: wake)
+            link: CaseLinkTemplate(template).link(to:), clock: clock, enqueued: wake)
         destinations = config.destinations.map {
             TrackerDestination(name: $0.name, maxConcurrency: $0.maxConcurrency, tracker: $0.tracker(client: client, clock: clock), store: store)
         }

@@ -118,7 +118,7 @@ public final class Gateway: Sendable {
         guard let oncall = config.oncall, let client else { return nil }
         let base = publicBase
         return Escalation(oncall: oncall, notify: config.notify, store: store, client: client,
-                          caseLink: { [template = caseLinkTemplate] in template.replacingOccurrences(of: "{ref}", with: $0) },
+                          caseLink: CaseLinkTemplate(caseLinkTemplate).link(to:),
                           voiceActionURL: { "\(base)/v1/alerts/\($0)/voice" }, clock: clock, logger: logger)
     }
 
