@@ -27,6 +27,20 @@ extension Statement {
         return nil
     }
 
+    /// Binds `values` in order and reads every row with `read`.
+    func all<each V: StatementBinding, T>(_ values: repeat each V, read: (ColumnReader) -> T) throws -> [T] {
+        try bindDirectly(repeat each values)
+        defer { finish() }
+        var rows: [T] = []
+        var code = sqlite3_step(sqliteStatement)
+        while code == SQLITE_ROW {
+            rows.append(read(ColumnReader(statement: sqliteStatement)))
+            code = sqlite3_step(sqliteStatement)
+        }
+        guard code == SQLITE_DONE else { throw failure(code) }
+        return rows
+    }
+
     private func bindDirectly<each V: StatementBinding>(_ values: repeat each V) throws {
         sqlite3_reset(sqliteStatement)
         var index: CInt = 0
@@ -63,4 +77,10 @@ struct ColumnReader {
     func text(_ column: CInt) -> String {
         sqlite3_column_text(statement, column).map { String(cString: $0) } ?? ""
     }
+
+    func optionalText(_ column: CInt) -> String? {
+        sqlite3_column_type(statement, column) == SQLITE_NULL ? nil : text(column)
+    }
+
+    func double(_ column: CInt) -> Double { sqlite3_column_double(statement, column) }
 }

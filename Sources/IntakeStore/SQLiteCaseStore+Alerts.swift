@@ -180,8 +180,8 @@ extension SQLiteCaseStore: AlertStore {
     }
 
     static func messageCount(_ db: Database, contactID: Int64, from: Date, through: Date) throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM messages WHERE contact_id = ? AND received_at BETWEEN ? AND ?"),
-                         arguments: [contactID, from.timeIntervalSince1970, through.timeIntervalSince1970]) ?? 0
+        try db.cachedStatement(sql: "SELECT COUNT(*) FROM messages WHERE contact_id = ? AND received_at BETWEEN ? AND ?")
+            .first(contactID, from.timeIntervalSince1970, through.timeIntervalSince1970) { Int($0.int64(0)) } ?? 0
     }
 
     public func messageTimes(before seq: Int64, since: Date) async throws -> [Date] {

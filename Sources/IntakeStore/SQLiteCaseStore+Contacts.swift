@@ -39,15 +39,19 @@ extension SQLiteCaseStore {
         }
     }
 
+    /// Read with values bound and columns read straight from SQLite: the call-first judge reads a contact
+    /// for every message, on the writer.
     static func fetchContact(_ db: Database, id: Int64) throws -> Contact? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM contacts WHERE id = ?"), arguments: [id]) else { return nil }
-        let identities = try Row.fetchAll(db.cachedStatement(sql: "SELECT kind, value FROM identities WHERE contact_id = ? ORDER BY kind, value"), arguments: [id])
-            .compactMap { row in Identity.Kind(rawValue: row["kind"]).map { Identity(kind: $0, value: row["value"]) } }
-        let alternatesJSON: String = row["alternates"]
+        guard let row = try db.cachedStatement(sql: "SELECT display_name, abusive, alternates, created_at FROM contacts WHERE id = ?")
+            .first(id, read: { (name: $0.optionalText(0), abusive: $0.int64(1) != 0, alternates: $0.text(2), createdAt: $0.double(3)) })
+        else { return nil }
+        let identities = try db.cachedStatement(sql: "SELECT kind, value FROM identities WHERE contact_id = ? ORDER BY kind, value")
+            .all(id) { column in Identity.Kind(rawValue: column.text(0)).map { Identity(kind: $0, value: column.text(1)) } }
+            .compactMap { $0 }
         // Most contacts list nobody else: the column's default is read without a JSON decoder.
-        let alternates = alternatesJSON == "[]" ? [] : (try? JSONDecoder().decode([AlternateContact].self, from: Data(alternatesJSON.utf8))) ?? []
+        let alternates = row.alternates == "[]" ? [] : (try? JSONDecoder().decode([AlternateContact].self, from: Data(row.alternates.utf8))) ?? []
         return Contact(
-            id: id, displayName: row["display_name"], identities: identities, alternates: alternates, abusive: row["abusive"],
-            createdAt: Date(timeIntervalSince1970: row["created_at"]))
+            id: id, displayName: row.name, identities: identities, alternates: alternates, abusive: row.abusive,
+            createdAt: Date(timeIntervalSince1970: row.createdAt))
     }
 }

@@ -28,8 +28,11 @@ struct SQLiteJudgingTransaction: JudgingTransaction {
     }
 
     func urgencyEvents(caseID: Int64) throws -> [CaseEvent] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM events WHERE case_id = ? AND type = ? ORDER BY seq"),
-                         arguments: [caseID, CaseEventType.urgencyChanged.rawValue]).map(SQLiteCaseStore.event)
+        try db.cachedStatement(sql: "SELECT seq, at, actor, data FROM events WHERE case_id = ? AND type = ? ORDER BY seq")
+            .all(caseID, CaseEventType.urgencyChanged.rawValue) { column in
+                CaseEvent(seq: column.int64(0), caseID: caseID, type: .urgencyChanged, at: Date(timeIntervalSince1970: column.double(1)),
+                          actor: column.text(2), data: StringMapCoding.decode(column.text(3)))
+            }
     }
 
     func messageCount(contactID: Int64, from: Date, through: Date) throws -> Int {
