@@ -39,8 +39,7 @@ extension SQLiteCaseStore {
     }
 
     static func caseDetail(_ db: Database, id: Int64) throws -> CaseDetail? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ?"), arguments: [id]) else { return nil }
-        let record = Self.caseRecord(row)
+        guard let record = try fetchCaseRecord(db, id: id) else { return nil }
         guard let contact = try Self.fetchContact(db, id: record.contactID) else { return nil }
         let messages = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM messages WHERE case_id = ? ORDER BY id"), arguments: [id])
             .map { try Self.storedMessage(db, $0) }
@@ -51,10 +50,9 @@ extension SQLiteCaseStore {
 
     public func updateCase(id: Int64, patch: CasePatch, actor: String, at date: Date) async throws -> CaseRecord {
         try await pool.write { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ?"), arguments: [id]) else {
+            guard let current = try Self.fetchCaseRecord(db, id: id) else {
                 throw StoreError.notFound("case \(CaseReference.format(id)) does not exist")
             }
-            let current = Self.caseRecord(row)
             let at = date.timeIntervalSince1970
             if let state = patch.state, state != current.state {
                 if current.state == .closed {
@@ -70,7 +68,7 @@ extension SQLiteCaseStore {
                 if let previous = current.assignee { data["from"] = previous }
                 try Self.appendEvent(db, caseID: id, type: .assigned, at: at, actor: actor, data: data)
             }
-            return Self.caseRecord(try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ?"), arguments: [id])!)
+            return try Self.fetchCaseRecord(db, id: id)!
         }
     }
 
@@ -112,6 +110,10 @@ extension SQLiteCaseStore {
 
     public func latestSequence() async throws -> Int64 {
         try await pool.read { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM events")) ?? 0 }
+    }
+
+    static func fetchCaseRecord(_ db: Database, id: Int64) throws -> CaseRecord? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ?"), arguments: [id]).map(caseRecord)
     }
 
     static func caseRecord(_ row: Row) -> CaseRecord {

@@ -24,7 +24,7 @@ struct SQLiteJudgingTransaction: JudgingTransaction {
     }
 
     func caseRecord(id: Int64) throws -> CaseRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ?"), arguments: [id]).map(SQLiteCaseStore.caseRecord)
+        try SQLiteCaseStore.fetchCaseRecord(db, id: id)
     }
 
     func urgencyEvents(caseID: Int64) throws -> [CaseEvent] {
