@@ -3,12 +3,9 @@ import GRDB
 import IntakeCore
 
 extension SQLiteCaseStore: AlertStore {
-    public func recordUrgency(_ decisions: [UrgencyDecision], actor: String, at date: Date, position: ConsumerPosition?) async throws -> [Alert?] {
-        guard !decisions.isEmpty || position != nil else { return [] }
-        return try await pool.write { db in
-            if let position { try Self.upsertConsumerPosition(db, position.consumer, position.seq) }
-            return try Self.recordUrgency(db, decisions, actor: actor, at: date)
-        }
+    public func recordUrgency(_ decisions: [UrgencyDecision], actor: String, at date: Date) async throws -> [Alert?] {
+        guard !decisions.isEmpty else { return [] }
+        return try await pool.write { db in try Self.recordUrgency(db, decisions, actor: actor, at: date) }
     }
 
     /// `recordUrgency` inside the caller's transaction.

@@ -124,10 +124,10 @@ public struct AlertOpening: Sendable {
 public protocol AlertStore: Sendable {
     /// Writes the urgency decisions of several cases in one transaction: each one's `case.urgency_changed`
     /// event (by `actor`), and its alert unless one pages the case already (then nil in the answer), with
-    /// the first pages and `alert.sent`. Each alert gets a free four-digit acknowledgement code. With a
-    /// `position`, the consumer that decided is moved there in the same transaction (also when there is
-    /// no decision).
-    func recordUrgency(_ decisions: [UrgencyDecision], actor: String, at: Date, position: ConsumerPosition?) async throws -> [Alert?]
+    /// the first pages and `alert.sent`. Each alert gets a free four-digit acknowledgement code. (The
+    /// escalation consumer, which stores its position with its decisions, writes them in a `judging`
+    /// transaction instead.)
+    func recordUrgency(_ decisions: [UrgencyDecision], actor: String, at: Date) async throws -> [Alert?]
     /// Paging alerts whose step timed out by `now`, oldest first.
     func dueAlerts(now: Date, limit: Int) async throws -> [Alert]
     /// The earliest time a paging alert times out, if any.

@@ -11,13 +11,6 @@ public struct EventFilter: Sendable, Equatable {
         self.excludingKey = excludingKey
         self.excludingValue = excludingValue
     }
-
-    /// Whether `event` passes: what the store's own reading applies.
-    public func keeps(_ event: CaseEvent) -> Bool {
-        guard types.contains(event.type) else { return false }
-        guard let excludingKey, let excludingValue else { return true }
-        return event.data[excludingKey] != excludingValue
-    }
 }
 
 /// A window of the log read through a filter: the events kept, and the last sequence number the window

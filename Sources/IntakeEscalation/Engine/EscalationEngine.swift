@@ -157,7 +157,7 @@ public final class EscalationEngine: EventHandler, IngestJudge, Sendable {
             let reasons = (event.data["reasons"] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             guard let opening = alertOpening(detail.record, contact: detail.contact, message: last.message, reasons: reasons.isEmpty ? ["marked urgent by \(event.actor)"] : reasons) else { return }
             let decision = UrgencyDecision(caseID: event.caseID, event: nil, alert: opening)
-            if let alert = try await store.recordUrgency([decision], actor: Self.rulesActor, at: clock.now(), position: nil).first ?? nil {
+            if let alert = try await store.recordUrgency([decision], actor: Self.rulesActor, at: clock.now()).first ?? nil {
                 opened(alert, reference: detail.record.reference, summary: opening.summary)
             }
         } else {
