@@ -57,7 +57,7 @@ struct BenchPage: AsyncParsableCommand {
               teams: [{name: support, escalation: [{schedules: [reps], methods: [\(methods)]}]}]
             """
         let config = try GatewayConfig.parse(yaml: yaml, environment: environment)
-        let gateway = try Gateway(config: config, dataDir: dir.path, port: 0, environment: environment, logger: logger)
+        let gateway = try await Gateway(config: config, dataDir: dir.path, port: 0, environment: environment, logger: logger)
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let running = Task { try await gateway.run(signals: []) { portContinuation.yield($0) } }
         var portIterator = ports.makeAsyncIterator()

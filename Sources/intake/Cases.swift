@@ -18,7 +18,7 @@ struct Cases: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let store = try openStore(options)
+            let store = try await openStore(options)
             var query = CaseQuery(limit: limit)
             if let status {
                 query.states = try status.split(separator: ",").map {
@@ -76,9 +76,19 @@ struct Cases: AsyncParsableCommand {
     }
 }
 
-/// Opens the store named by the configuration and data directory.
-func openStore(_ options: GlobalOptions) throws -> SQLiteCaseStore {
+/// Opens the store named by the configuration: the PostgreSQL database, or the SQLite file in the data directory.
+func openStore(_ options: GlobalOptions) async throws -> any CaseStore & TokenStore {
     let config = try loadConfig(options.config)
+    if config.storage.driver == "postgres" {
+        return try await PostgresCaseStore.open(.init(url: config.storage.url ?? ""))
+    }
+    return try openSQLiteStore(options, config: config)
+}
+
+/// Opens the embedded store, which alone keeps the outbox so far.
+func openSQLiteStore(_ options: GlobalOptions, config: GatewayConfig? = nil) throws -> SQLiteCaseStore {
+    let config = try config ?? loadConfig(options.config)
+    guard config.storage.driver == "sqlite" else { throw CLIError("deliveries are kept by the SQLite store only; this configuration uses \(config.storage.driver)") }
     let dataDir = options.dataDir ?? config.dataDir
     let path = config.storage.path.hasPrefix("/") ? config.storage.path : (dataDir as NSString).appendingPathComponent(config.storage.path)
     guard FileManager.default.fileExists(atPath: path) else { throw CLIError("no database at \(path): has the gateway run with this data directory?") }

@@ -17,7 +17,7 @@ struct Deliveries: AsyncParsableCommand {
         func run() async throws {
             let filter: DeliveryState? = state == "all" ? nil : DeliveryState(rawValue: state)
             if filter == nil, state != "all" { throw ValidationError("state must be pending, done, dead or all") }
-            let deliveries = try await openStore(options).deliveries(state: filter, limit: 1000)
+            let deliveries = try await openSQLiteStore(options).deliveries(state: filter, limit: 1000)
             if json { return printJSON(deliveries.map(API.DeliveryBody.init)) }
             printTable([["ID", "DESTINATION", "CASE", "STATE", "TRIES", "STATUS", "ANSWER"]] + deliveries.map {
                 [String($0.id), $0.destination, $0.caseID.map(CaseReference.format) ?? "-", $0.state.rawValue, String($0.attempts),
@@ -32,7 +32,7 @@ struct Deliveries: AsyncParsableCommand {
         @Argument(help: "The delivery id.") var id: Int64
 
         func run() async throws {
-            let delivery = try await openStore(options).requeue(id: id, at: Date())
+            let delivery = try await openSQLiteStore(options).requeue(id: id, at: Date())
             print("delivery \(delivery.id) to \(delivery.destination) is queued again")
         }
     }

@@ -39,7 +39,7 @@ struct QuarantineCommand: AsyncParsableCommand {
             let config = try loadConfig(options.config)
             var logger = Logger(label: "intake")
             logger.logLevel = .warning
-            let gateway = try Gateway(config: config, dataDir: options.dataDir, logger: logger)
+            let gateway = try await Gateway(config: config, dataDir: options.dataDir, logger: logger)
             let results: [(id: Int64, result: QuarantineRetrier.Result)] = try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await gateway.stream.run() }
                 defer { gateway.stream.stopAccepting() }

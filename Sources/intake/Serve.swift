@@ -15,7 +15,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let config = try loadConfig(options.config)
         let logger = makeLogger(config)
-        let gateway = try Gateway(config: config, dataDir: options.dataDir, port: port, logger: logger)
+        let gateway = try await Gateway(config: config, dataDir: options.dataDir, port: port, logger: logger)
         try await gateway.run { port in
             logger.info("listening", metadata: ["address": "http://\(config.server.host):\(port)", "data_dir": "\(gateway.dataDir)"])
         }

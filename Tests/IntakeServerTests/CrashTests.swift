@@ -21,11 +21,21 @@ import Testing
         return try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
     }
 
-    @Test func killNineMidLoadLosesNoAcknowledgedMessage() async throws {
+    /// The gateway's configuration and environment on each store: the embedded SQLite file, or a real PostgreSQL database.
+    static func storage(_ driver: String) async throws -> (yaml: String, environment: [String: String]) {
+        let adapters = "adapters: [{kind: generic, name: api}]\n"
+        guard driver == "postgres" else { return (adapters, [:]) }
+        let url = try await PostgresServer.shared().newDatabase()
+        return ("storage: {driver: postgres, url: \"${INTAKE_DATABASE_URL}\"}\n" + adapters, ["INTAKE_DATABASE_URL": url])
+    }
+
+    @Test(arguments: ["sqlite", "postgres"])
+    func killNineMidLoadLosesNoAcknowledgedMessage(_ driver: String) async throws {
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let port = Int.random(in: 20000...40000)
-        let server = try GatewayProcess.launch(dataDir: dataDir, port: port)
+        let (yaml, environment) = try await Self.storage(driver)
+        let server = try GatewayProcess.launch(dataDir: dataDir, port: port, yaml: yaml, environment: environment)
         // One client a server life: a client's pool backs off from a peer that died.
         let loadClient = HTTPClient(eventLoopGroupProvider: .singleton)
         try await GatewayProcess.waitReady(port: port, client: loadClient)
@@ -55,22 +65,22 @@ import Testing
         server.waitUntilExit()
         try await loadClient.shutdown()
         let acked = tally.acknowledged.withLock { $0 }
-        print("crash test: \(tally.attempted.withLock { $0 }) posts attempted, \(acked.count) acknowledged before kill -9")
+        print("crash test (\(driver)): \(tally.attempted.withLock { $0 }) posts attempted, \(acked.count) acknowledged before kill -9")
         #expect(acked.count > 100, "too little load reached the server before the kill")
 
         let clock = ContinuousClock()
         let restartedAt = clock.now
-        let restarted = try GatewayProcess.launch(dataDir: dataDir, port: port)
+        let restarted = try GatewayProcess.launch(dataDir: dataDir, port: port, yaml: yaml, environment: environment)
         defer { restarted.terminate(); restarted.waitUntilExit() }
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         try await GatewayProcess.waitReady(port: port, client: client)
-        print("crash test: restarted and ready in \(clock.now - restartedAt)")
+        print("crash test (\(driver)): restarted and ready in \(clock.now - restartedAt)")
         var missing: [String] = []
         for (id, messageID) in acked {
             let receipt = try await Self.post(port: port, id: id, client: client)
             if receipt?["duplicate"] as? Bool != true || receipt?["message_id"] as? Int != messageID { missing.append(id) }
         }
-        print("crash test: \(acked.count) re-posted in \(clock.now - restartedAt)")
+        print("crash test (\(driver)): \(acked.count) re-posted in \(clock.now - restartedAt)")
         #expect(missing.isEmpty, "acknowledged but lost or re-stored after kill -9: \(missing.prefix(10))")
         // No case was created twice: one case per stored message, each with one message.
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/cases?limit=500")

@@ -5,8 +5,9 @@ import IntakeServer
 import Testing
 
 @Suite(.serialized) struct IngestAPITests {
-    @Test func ingestDedupThreadingAndContacts() async throws {
-        let gw = try await TestGateway.start()
+    @Test(arguments: ["sqlite", "postgres"])
+    func ingestDedupThreadingAndContacts(_ driver: String) async throws {
+        let gw = try await TestGateway.start(store: try await TestStore.fresh(driver))
         let first = try await gw.post(#"{"external_id":"w-1","sender":{"name":"Ann","email":"ann@example.com"},"subject":"Kettle","body":"It broke","conversation":"t1"}"#,
                                       token: "form-token-0123456789")
         #expect(first.status == 202)
@@ -31,8 +32,9 @@ import Testing
         try await gw.stop()
     }
 
-    @Test func everyErrorHasItsStatusAndAProblemDocument() async throws {
-        let gw = try await TestGateway.start()
+    @Test(arguments: ["sqlite", "postgres"])
+    func everyErrorHasItsStatusAndAProblemDocument(_ driver: String) async throws {
+        let gw = try await TestGateway.start(store: try await TestStore.fresh(driver))
         let valid = #"{"sender":{"email":"a@example.com"},"body":"x"}"#
         func check(_ expected: Int, _ response: (status: Int, body: String, headers: HTTPHeaders), _ mention: String? = nil) {
             #expect(response.status == expected, "\(response.body)")
@@ -62,8 +64,9 @@ import Testing
         try await gw.stop()
     }
 
-    @Test func casesChangeStateAndAssigneeWithEventsAndTheStream() async throws {
-        let gw = try await TestGateway.start()
+    @Test(arguments: ["sqlite", "postgres"])
+    func casesChangeStateAndAssigneeWithEventsAndTheStream(_ driver: String) async throws {
+        let gw = try await TestGateway.start(store: try await TestStore.fresh(driver))
         let opened = try await gw.post(#"{"sender":{"email":"a@example.com"},"body":"broken","conversation":"c"}"#)
         let caseID = try #require(opened.object["case_id"] as? String)
         let patched = try await gw.request(.PATCH, "/v1/cases/\(caseID)", json: #"{"state":"acknowledged","assignee":"sam"}"#, token: "rep-token-0123456789")
@@ -92,8 +95,9 @@ import Testing
         try await gw.stop()
     }
 
-    @Test func quarantinedInputIsListedAndReleasedAfterTheConfigIsFixed() async throws {
-        let gw = try await TestGateway.start()
+    @Test(arguments: ["sqlite", "postgres"])
+    func quarantinedInputIsListedAndReleasedAfterTheConfigIsFixed(_ driver: String) async throws {
+        let gw = try await TestGateway.start(store: try await TestStore.fresh(driver))
         let posted = try await gw.post(#"{"external_id":"q-1","sender":{"phone":"(415) 555-0100"},"body":"call me back"}"#)
         #expect(posted.status == 202 && posted.object["quarantined"] as? Bool == true)
         let id = try #require(posted.object["quarantine_id"] as? Int)
@@ -106,7 +110,8 @@ import Testing
         try await gw.stop()
 
         // Restart on the same data with the fix: the entry is still there and now releases into a case.
-        let fixed = try await TestGateway.start(yaml: TestGateway.defaultYAML.replacingOccurrences(of: "{kind: generic, name: api}", with: "{kind: generic, name: api, default_region: US}"), dataDir: gw.dataDir)
+        let fixed = try await TestGateway.start(yaml: TestGateway.defaultYAML.replacingOccurrences(of: "{kind: generic, name: api}", with: "{kind: generic, name: api, default_region: US}"), dataDir: gw.dataDir,
+                                                 store: gw.store)
         let released = try await fixed.request(.POST, "/v1/quarantine/\(id)/retry")
         #expect(released.status == 200 && json(released.body)["released"] as? Bool == true)
         let caseID = try #require(json(released.body)["case_id"] as? String)
@@ -117,13 +122,14 @@ import Testing
         try await fixed.stop()
     }
 
-    @Test func everythingSurvivesARestart() async throws {
-        let gw = try await TestGateway.start()
+    @Test(arguments: ["sqlite", "postgres"])
+    func everythingSurvivesARestart(_ driver: String) async throws {
+        let gw = try await TestGateway.start(store: try await TestStore.fresh(driver))
         for index in 0..<20 {
             _ = try await gw.post(#"{"external_id":"r-\#(index)","sender":{"email":"p\#(index % 4)@example.com"},"body":"m\#(index)","conversation":"c\#(index % 4)"}"#)
         }
         try await gw.stop()
-        let again = try await TestGateway.start(dataDir: gw.dataDir)
+        let again = try await TestGateway.start(dataDir: gw.dataDir, store: gw.store)
         let cases = (json(try await again.request(.GET, "/v1/cases").body)["items"] as? [[String: Any]]) ?? []
         #expect(cases.count == 4 && cases.allSatisfy { $0["message_count"] as? Int == 5 })
         let duplicate = try await again.post(#"{"external_id":"r-3","sender":{"email":"p3@example.com"},"body":"m3","conversation":"c3"}"#)

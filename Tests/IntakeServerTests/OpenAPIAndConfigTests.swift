@@ -6,10 +6,10 @@ import Logging
 import Testing
 
 @Suite struct OpenAPIAndConfigTests {
-    @Test func openAPIDocumentListsExactlyTheMountedRoutes() throws {
+    @Test func openAPIDocumentListsExactlyTheMountedRoutes() async throws {
         let config = try GatewayConfig.parse(yaml: "adapters: [{kind: generic, name: api}, {kind: sms.twilio, name: sms, auth_token: '${T}'}]", environment: ["T": "token"])
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oa-\(UUID().uuidString)").path
-        let gateway = try Gateway(config: config, dataDir: dir, environment: ["INTAKE_ADMIN_TOKEN": "x-admin-token-000000"], logger: Logger(label: "t"))
+        let gateway = try await Gateway(config: config, dataDir: dir, environment: ["INTAKE_ADMIN_TOKEN": "x-admin-token-000000"], logger: Logger(label: "t"))
         let table = RouteTable(router: Router(context: IntakeRequestContext.self))
         gateway.mount(on: table)
         // Provider webhooks are mounted per configured adapter under one documented template.
@@ -63,6 +63,9 @@ import Testing
         #expect(chat.adapters.map(\.kind) == ["generic", "sms.twilio", "chat.slack", "chat.telegram"])
         let feeds = try GatewayConfig.load(path: root.appendingPathComponent("Config/examples/feeds.yaml").path, environment: ["ACME_ALERTS_FEED_ID": "123/456"])
         #expect(feeds.adapters.map(\.kind) == ["feed"])
+        let shared = try GatewayConfig.load(path: root.appendingPathComponent("Config/examples/postgres.yaml").path,
+                                            environment: ["INTAKE_DATABASE_URL": "postgres://intake:pw@db.internal:5432/intake"])
+        #expect(shared.storage.driver == "postgres" && shared.storage.url == "postgres://intake:pw@db.internal:5432/intake")
     }
 
     @Test func everyRegisteredAdapterKindHasItsDocsRow() throws {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import NIOHTTP1
 import Foundation
 import IntakeServer
+import IntakeTesting
 import Logging
 import NIOCore
 import Testing
@@ -12,12 +13,15 @@ final class TestGateway: Sendable {
     let gateway: Gateway
     let port: Int
     let dataDir: String
+    /// The store it runs on: a restart passes it again.
+    let store: TestStore
     private let task: Task<Void, any Error>
 
-    private init(gateway: Gateway, port: Int, dataDir: String, task: Task<Void, any Error>) {
+    private init(gateway: Gateway, port: Int, dataDir: String, store: TestStore, task: Task<Void, any Error>) {
         self.gateway = gateway
         self.port = port
         self.dataDir = dataDir
+        self.store = store
         self.task = task
     }
 
@@ -32,18 +36,19 @@ final class TestGateway: Sendable {
 
     static let environment = ["INTAKE_ADMIN_TOKEN": adminToken, "FORM_TOKEN": "form-token-0123456789", "REP_TOKEN": "rep-token-0123456789"]
 
-    static func start(yaml: String = defaultYAML, dataDir: String? = nil, environment extra: [String: String] = [:]) async throws -> TestGateway {
+    static func start(yaml: String = defaultYAML, dataDir: String? = nil, environment extra: [String: String] = [:],
+                      store: TestStore = .sqlite) async throws -> TestGateway {
         let dir = dataDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("gw-\(UUID().uuidString)").path
-        let environment = self.environment.merging(extra) { $1 }
-        let config = try GatewayConfig.parse(yaml: yaml, environment: environment)
+        let environment = self.environment.merging(extra) { $1 }.merging(store.environment) { $1 }
+        let config = try GatewayConfig.parse(yaml: store.yaml + yaml, environment: environment)
         var logger = Logger(label: "test-gateway")
         logger.logLevel = .error
-        let gateway = try Gateway(config: config, dataDir: dir, port: 0, environment: environment, logger: logger)
+        let gateway = try await Gateway(config: config, dataDir: dir, port: 0, environment: environment, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task { try await gateway.run(signals: []) { port in continuation.yield(port) } }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw TestFailure("the gateway did not start") }
-        return TestGateway(gateway: gateway, port: port, dataDir: dir, task: task)
+        return TestGateway(gateway: gateway, port: port, dataDir: dir, store: store, task: task)
     }
 
     /// Graceful shutdown, as SIGTERM; waits for `run` to return.
@@ -71,6 +76,28 @@ final class TestGateway: Sendable {
     func post(_ json: String, token: String = adminToken) async throws -> (status: Int, object: [String: Any]) {
         let response = try await request(.POST, "/v1/messages", json: json, token: token)
         return (response.status, (try? JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any]) ?? [:])
+    }
+}
+
+/// Which store a test gateway runs on: the SQLite file in its data directory, or a database of the tests' PostgreSQL.
+enum TestStore: Sendable {
+    case sqlite
+    case postgres(url: String)
+
+    /// A new, empty store of the driver named (`sqlite` or `postgres`).
+    static func fresh(_ driver: String) async throws -> TestStore {
+        driver == "postgres" ? .postgres(url: try await PostgresServer.shared().newDatabase()) : .sqlite
+    }
+
+    /// The configuration's `storage` section (none for the default, SQLite).
+    var yaml: String {
+        if case .postgres = self { return "storage: {driver: postgres, url: \"${INTAKE_DATABASE_URL}\"}\n" }
+        return ""
+    }
+
+    var environment: [String: String] {
+        if case .postgres(let url) = self { return ["INTAKE_DATABASE_URL": url] }
+        return [:]
     }
 }
 

@@ -30,8 +30,8 @@ final class RecordingHandler: EventHandler, Sendable {
 }
 
 @Suite struct EventConsumerTests {
-    @Test func consumersFollowTheStreamFromTheirCursorAtLeastOnce() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.allCases) func consumersFollowTheStreamFromTheirCursorAtLeastOnce(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         let logger = Logger(label: "t")
         let stream = CaseStream(store: store, logger: logger)
         // Events committed before the consumer starts are handed over too.
@@ -63,6 +63,7 @@ final class RecordingHandler: EventHandler, Sendable {
         #expect(flaky.calls.withLock { $0 } >= 3)  // two failed attempts at the same page, then successes
         #expect(try await store.consumerPosition("forwarder") == all.last)
         #expect(try await store.consumerPosition("escalation") == all.last)
+        await closeStore(store)
     }
 }
 
@@ -80,8 +81,8 @@ final class ReadOnlyHandler: EventHandler, Sendable {
 }
 
 @Suite struct LazyConsumerPositionTests {
-    @Test func aPositionWithNothingWrittenIsStoredAfterTheLazyIntervalNotWithEveryPage() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.allCases) func aPositionWithNothingWrittenIsStoredAfterTheLazyIntervalNotWithEveryPage(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         for index in 0..<3 { _ = try await store.ingest([.message(message("m\(index)", email: "p\(index)@example.com"))]) }
         let total = try await store.latestSequence()
         let handler = ReadOnlyHandler()
@@ -98,10 +99,11 @@ final class ReadOnlyHandler: EventHandler, Sendable {
         clock.advance(by: .milliseconds(20))
         try await consumer.drainOnce()
         #expect(try await store.consumerPosition("read-only") == total)
+        await closeStore(store)
     }
 
-    @Test func aGracefulShutdownStoresThePositionReadSoFar() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.allCases) func aGracefulShutdownStoresThePositionReadSoFar(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         let logger = Logger(label: "t")
         let stream = CaseStream(store: store, logger: logger)
         let handler = ReadOnlyHandler()
@@ -122,6 +124,7 @@ final class ReadOnlyHandler: EventHandler, Sendable {
             try await tasks.waitForAll()
         }
         #expect(try await store.consumerPosition("read-only") == (try await store.latestSequence()))
+        await closeStore(store)
     }
 }
 

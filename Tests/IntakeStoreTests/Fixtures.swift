@@ -1,10 +1,29 @@
 import Foundation
 import IntakeCore
 import IntakeStore
+import IntakeTesting
 
 /// A fresh SQLite store in a temporary directory.
 func makeStore() throws -> SQLiteCaseStore {
     try SQLiteCaseStore(path: temporaryStorePath())
+}
+
+/// The `CaseStore` implementations the store contract tests run against.
+enum StoreKind: String, CaseIterable, Sendable {
+    case sqlite, postgres
+}
+
+/// A fresh, empty store of `kind`: SQLite in a temporary directory, PostgreSQL in a new database on the shared test server.
+func makeStore(_ kind: StoreKind) async throws -> any CaseStore {
+    switch kind {
+    case .sqlite: return try makeStore()
+    case .postgres: return try await PostgresCaseStore.open(.init(url: PostgresServer.shared().newDatabase()))
+    }
+}
+
+/// Closes `store`'s connections when it has any (PostgreSQL); a test ends with it.
+func closeStore(_ store: any CaseStore) async {
+    await (store as? PostgresCaseStore)?.close()
 }
 
 /// The path of a database file (not created yet) in a new temporary directory.

@@ -4,8 +4,8 @@ import IntakeStore
 import Testing
 
 @Suite struct IngestTests {
-    @Test func duplicateIsStoredOnceAndAcknowledgedAgain() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.allCases) func duplicateIsStoredOnceAndAcknowledgedAgain(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         let first = try await store.ingest([.message(message("m1"))])[0].receipt!
         let again = try await store.ingest([.message(message("m1"))])[0].receipt!
         #expect(!first.duplicate && first.openedCase)
@@ -13,25 +13,28 @@ import Testing
         let detail = try await store.caseDetail(id: first.caseID!)
         #expect(detail?.messages.count == 1)
         #expect(detail?.record.messageCount == 1)
+        await closeStore(store)
     }
 
-    @Test func duplicatesInsideOneGroupCommitAreStoredOnce() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.allCases) func duplicatesInsideOneGroupCommitAreStoredOnce(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         let outcomes = try await store.ingest([.message(message("m1")), .message(message("m1"))])
         #expect(outcomes[0].receipt?.duplicate == false)
         #expect(outcomes[1].receipt?.duplicate == true)
         #expect(outcomes[1].receipt?.messageID == outcomes[0].receipt?.messageID)
+        await closeStore(store)
     }
 
-    @Test func sameIdFromAnotherAdapterIsAnotherMessage() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.allCases) func sameIdFromAnotherAdapterIsAnotherMessage(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         let a = try await store.ingest([.message(message("m1", adapter: "a"))])[0].receipt!
         let b = try await store.ingest([.message(message("m1", adapter: "b"))])[0].receipt!
         #expect(a.messageID != b.messageID)
+        await closeStore(store)
     }
 
-    @Test func knownIdentityJoinsItsContactAndNewIdentitiesAreLinked() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.allCases) func knownIdentityJoinsItsContactAndNewIdentitiesAreLinked(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         let first = try await store.ingest([.message(message("m1", email: "Ann@Example.com", phone: "+14155550100"))])[0].receipt!
         let bySMS = try await store.ingest([.message(message("m2", email: nil, phone: "+14155550100", channel: .sms))])[0].receipt!
         let other = try await store.ingest([.message(message("m3", email: "bob@example.com"))])[0].receipt!
@@ -40,10 +43,11 @@ import Testing
         let contact = try await store.contact(id: first.contactID)
         #expect(contact?.identities.contains(Identity(kind: .email, value: "ann@example.com")) == true)
         #expect(contact?.phone == "+14155550100")
+        await closeStore(store)
     }
 
-    @Test func threadReferencesJoinTheCaseAndUnrelatedMessagesOpenNewOnes() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.allCases) func threadReferencesJoinTheCaseAndUnrelatedMessagesOpenNewOnes(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         let opening = try await store.ingest([.message(message("m1", ownRefs: ["<a@mail>"]))])[0].receipt!
         let reply = try await store.ingest([.message(message("m2", threadRefs: ["<a@mail>"], ownRefs: ["<b@mail>"]))])[0].receipt!
         let replyToReply = try await store.ingest([.message(message("m3", threadRefs: ["<b@mail>"]))])[0].receipt!
@@ -51,17 +55,19 @@ import Testing
         #expect(reply.caseID == opening.caseID && !reply.openedCase)
         #expect(replyToReply.caseID == opening.caseID)
         #expect(unrelated.caseID != opening.caseID && unrelated.openedCase)
+        await closeStore(store)
     }
 
-    @Test func caseTokenReferenceJoinsTheCaseWhateverTheSender() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.allCases) func caseTokenReferenceJoinsTheCaseWhateverTheSender(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         let opening = try await store.ingest([.message(message("m1"))])[0].receipt!
         let cc = try await store.ingest([.message(message("m2", email: "colleague@example.com", threadRefs: [CaseReference.threadRef(opening.caseID!)]))])[0].receipt!
         #expect(cc.caseID == opening.caseID)
+        await closeStore(store)
     }
 
-    @Test func resolvedCaseReopensAndClosedCaseStaysClosed() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.allCases) func resolvedCaseReopensAndClosedCaseStaysClosed(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         let opening = try await store.ingest([.message(message("m1", ownRefs: ["conv:1"]))])[0].receipt!
         let caseID = opening.caseID!
         _ = try await store.updateCase(id: caseID, patch: CasePatch(state: .resolved), actor: "rep", at: Date())
@@ -74,10 +80,11 @@ import Testing
         await #expect(throws: StoreError.self) {
             _ = try await store.updateCase(id: caseID, patch: CasePatch(state: .open), actor: "rep", at: Date())
         }
+        await closeStore(store)
     }
 
-    @Test func automatedMessagesJoinTheirCaseButNeverOpenOne() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.allCases) func automatedMessagesJoinTheirCaseButNeverOpenOne(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         let opening = try await store.ingest([.message(message("m1", ownRefs: ["<a@mail>"]))])[0].receipt!
         _ = try await store.updateCase(id: opening.caseID!, patch: CasePatch(state: .resolved), actor: "rep", at: Date())
         let autoReply = try await store.ingest([.message(message("m2", threadRefs: ["<a@mail>"], flags: [.automated]))])[0].receipt!
@@ -86,10 +93,11 @@ import Testing
         let stray = try await store.ingest([.message(message("m3", flags: [.automated]))])[0].receipt!
         #expect(stray.caseID == nil && !stray.openedCase)
         #expect(try await store.cases(CaseQuery()).count == 1)
+        await closeStore(store)
     }
 
-    @Test func eventLogIsSequencedAndReadableAfterACursor() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.allCases) func eventLogIsSequencedAndReadableAfterACursor(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         let opening = try await store.ingest([.message(message("m1", ownRefs: ["x"]))])[0].receipt!
         _ = try await store.ingest([.message(message("m2", threadRefs: ["x"]))])
         _ = try await store.updateCase(id: opening.caseID!, patch: CasePatch(state: .acknowledged, assignee: "sam"), actor: "sam", at: Date())
@@ -101,10 +109,11 @@ import Testing
         #expect(try await store.latestSequence() == events.last!.seq)
         try await store.setConsumerPosition("escalation", events[1].seq)
         #expect(try await store.consumerPosition("escalation") == events[1].seq)
+        await closeStore(store)
     }
 
-    @Test func cursorCommitsWithItsMessageAndQuarantineKeepsRawBytes() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.allCases) func cursorCommitsWithItsMessageAndQuarantineKeepsRawBytes(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         let raw = RawPayload(contentType: "message/rfc822", bytes: Data([0, 1, 2, 255]))
         let outcomes = try await store.ingest([
             .message(message("m1"), cursor: AdapterCursor(key: "inbox", value: "1:10")),
@@ -113,6 +122,7 @@ import Testing
         #expect(try await store.cursor(key: "inbox") == "1:11")
         guard case .quarantined(let id) = outcomes[1] else {
             Issue.record("expected a quarantine outcome")
+            await closeStore(store)
             return
         }
         let entry = try await store.quarantineEntry(id: id)
@@ -121,20 +131,22 @@ import Testing
         try await store.recordRetry(quarantineID: id, reason: nil, messageID: outcomes[0].receipt!.messageID)
         #expect(try await store.quarantineEntry(id: id)?.status == .released)
         #expect(try await store.quarantineCount() == 0)
+        await closeStore(store)
     }
 
-    @Test func rawPayloadIsContentAddressedAndKeptByteForByte() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.allCases) func rawPayloadIsContentAddressedAndKeptByteForByte(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         let stored = try await store.ingest([.message(message("m1"))])[0].receipt!
         let detail = try await store.caseDetail(id: stored.caseID!)!
         // A case's messages name their payload; the bytes come from the store by that address.
         let raw = detail.messages[0].message.raw
         #expect(raw.bytes.isEmpty && raw.sha256 == RawPayload.hexDigest(Data("raw m1".utf8)))
         #expect(try await store.rawPayload(sha256: raw.sha256)?.bytes == Data("raw m1".utf8))
+        await closeStore(store)
     }
 
-    @Test func caseQueriesFilterAndPage() async throws {
-        let store = try makeStore()
+    @Test(arguments: StoreKind.allCases) func caseQueriesFilterAndPage(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         for index in 0..<5 { _ = try await store.ingest([.message(message("e\(index)", email: "p\(index)@example.com"))]) }
         _ = try await store.ingest([.message(message("s1", email: nil, phone: "+14155550100", channel: .sms))])
         #expect(try await store.cases(CaseQuery(channel: .sms)).count == 1)
@@ -143,5 +155,6 @@ import Testing
         let next = try await store.cases(CaseQuery(before: page.last!.id, limit: 4))
         #expect(next.count == 2)
         #expect(try await store.cases(CaseQuery(states: [.closed])).isEmpty)
+        await closeStore(store)
     }
 }

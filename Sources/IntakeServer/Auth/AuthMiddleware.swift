@@ -10,7 +10,7 @@ import IntakeStore
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = IntakeRequestContext
     let tokens: TokenRegistry
-    let store: SQLiteCaseStore
+    let store: any TokenStore
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context

@@ -3,6 +3,7 @@ import IntakeCore
 import IntakeEscalation
 import IntakeForwarding
 import IntakePolicy
+import IntakeStore
 
 /// The whole gateway configuration (`Config/intake.yaml`), validated: see `GatewayConfig.load`.
 public struct GatewayConfig: Sendable {
@@ -17,9 +18,12 @@ public struct GatewayConfig: Sendable {
 
     /// Where the case stream is kept.
     public struct Storage: Sendable {
+        /// `sqlite` (embedded, one instance) or `postgres` (shared by several instances).
         public var driver = "sqlite"
         /// The SQLite file, relative to the data directory unless absolute.
         public var path = "intake.sqlite"
+        /// The PostgreSQL URL (`postgres://user:password@host:port/database`), from a `${ENV_VAR}` reference.
+        public var url: String?
         public var durability = "full"
         /// The most requests one group commit takes.
         public var batchMax = 512
@@ -97,8 +101,21 @@ public struct GatewayConfig: Sendable {
             server.finish()
         }
         if let storage = root.section("storage") {
-            config.storage.driver = storage.choice("driver", of: ["sqlite"], default: "sqlite")
+            config.storage.driver = storage.choice("driver", of: ["sqlite", "postgres"], default: "sqlite")
             config.storage.path = storage.string("path", default: config.storage.path)
+            if config.storage.driver == "postgres" {
+                // The URL carries the password: a secret, never written in the file.
+                config.storage.url = storage.secret("url")
+                if let url = config.storage.url {
+                    do { _ = try PostgresCaseStore.Location(url: url) } catch { storage.problem("url", "\(error)") }
+                }
+                for key in ["path", "durability"] where storage.has(key) {
+                    storage.problem(key, "applies to driver sqlite only")
+                }
+            } else if storage.has("url") {
+                _ = storage.string("url")  // known, only misplaced: one problem, not an unknown key too
+                storage.problem("url", "applies to driver postgres only")
+            }
             config.storage.durability = storage.choice("durability", of: ["full", "normal"], default: "full")
             config.storage.batchMax = storage.int("batch_max", default: config.storage.batchMax, range: 1...10_000)
             storage.finish()
@@ -132,6 +149,11 @@ public struct GatewayConfig: Sendable {
                     oncall.problem("people[\(index)].methods", "\(person.name) is paged by \(method.rawValue), but notify has no \(Self.notifier(for: method)) section")
                 }
             }
+        }
+        if config.storage.driver == "postgres" {
+            // Alerts and the outbox are kept only by the SQLite store so far.
+            if root.has("oncall") { root.problem("oncall", "call first needs storage driver sqlite; the PostgreSQL store does not keep alerts yet") }
+            if root.has("forwarding") { root.problem("forwarding", "forwarding needs storage driver sqlite; the PostgreSQL store has no outbox yet") }
         }
         root.finish()
         return config

@@ -14,7 +14,7 @@ import UnixSignals
 ///
 /// ```
 ///  providers ─► HTTP (Hummingbird) ─► WebhookPipeline ─┐
-///  IMAP, feeds ◄─ PollingAdapterService ───────────────┼─► CaseStream ─(group commit)─► SQLiteCaseStore
+///  IMAP, feeds ◄─ PollingAdapterService ───────────────┼─► CaseStream ─(group commit)─► SQLite or PostgreSQL store
 ///                                                      │        └─ CommitSignal ─► /v1/events, SSE, consumers
 ///  reps, CLI ─► /v1/cases, /v1/quarantine ─────────────┘
 /// ```
@@ -23,7 +23,11 @@ import UnixSignals
 public final class Gateway: Sendable {
     public let config: GatewayConfig
     public let dataDir: String
-    public let store: SQLiteCaseStore
+    public let store: any CaseStore & TokenStore
+    /// The embedded store, which also keeps alerts and the outbox (call first, forwarding); nil on PostgreSQL.
+    let sqlite: SQLiteCaseStore?
+    /// The shared store, closed when the gateway stops; nil on SQLite.
+    let postgres: PostgresCaseStore?
     public let stream: CaseStream
     public let metrics = GatewayMetrics()
     public let health = AdapterHealth()
@@ -35,7 +39,7 @@ public final class Gateway: Sendable {
 
     /// Opens the data directory and store. `dataDir` and `port` override the configuration.
     public init(config: GatewayConfig, dataDir: String? = nil, port: Int? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
-                clock: any WallClock = SystemClock(), logger: Logger) throws {
+                clock: any WallClock = SystemClock(), logger: Logger) async throws {
         var config = config
         if let port { config.server.port = port }
         self.config = config
@@ -43,12 +47,19 @@ public final class Gateway: Sendable {
         self.clock = clock
         self.logger = logger
         try FileManager.default.createDirectory(atPath: self.dataDir, withIntermediateDirectories: true)
-        let path = config.storage.path.hasPrefix("/") ? config.storage.path : (self.dataDir as NSString).appendingPathComponent(config.storage.path)
-        store = try SQLiteCaseStore(path: path, durability: SQLiteCaseStore.Durability(rawValue: config.storage.durability) ?? .full)
-        // Whatever appends to the event log (ingest, a case update, an alert) wakes its readers: the store
-        // fires the stream's signal, so the stream itself does not.
+        if config.storage.driver == "postgres" {
+            let postgres = try await PostgresCaseStore.open(.init(url: config.storage.url ?? ""), logger: logger)
+            (store, sqlite, self.postgres) = (postgres, nil, postgres)
+        } else {
+            let path = config.storage.path.hasPrefix("/") ? config.storage.path : (self.dataDir as NSString).appendingPathComponent(config.storage.path)
+            let sqlite = try SQLiteCaseStore(path: path, durability: SQLiteCaseStore.Durability(rawValue: config.storage.durability) ?? .full)
+            (store, self.sqlite, postgres) = (sqlite, sqlite, nil)
+        }
+        // Whatever appends to the event log (ingest, a case update, an alert; on PostgreSQL, any instance's)
+        // wakes its readers: the store fires the stream's signal, so the stream itself does not.
         stream = CaseStream(store: store, maxBatch: config.storage.batchMax, logger: logger, observer: metrics, firesCommits: false)
-        store.signalEventCommits(to: stream.commits)
+        sqlite?.signalEventCommits(to: stream.commits)
+        try await postgres?.signalEventCommits(to: stream.commits)
         let admin = try AdminToken.resolve(dataDir: self.dataDir, environment: environment)
         if let path = admin.generatedAt { logger.notice("generated an admin API token", metadata: ["path": "\(path)"]) }
         tokens = TokenRegistry(tokens: [(name: "admin", role: .admin, secret: admin.token)] + config.tokens.map { ($0.name, $0.role, $0.secret) })
@@ -79,9 +90,11 @@ public final class Gateway: Sendable {
         CaseRoutes(store: store, clock: clock, maxBodyBytes: config.server.maxBodyBytes).mount(on: table)
         EventRoutes(store: store, commits: stream.commits, idlePoll: .seconds(2)).mount(on: table)
         QuarantineRoutes(store: store, retrier: retrier, metrics: metrics).mount(on: table)
-        DeliveryRoutes(store: store, clock: clock).mount(on: table)
-        AlertRoutes(store: store, timer: escalation?.timer, retry: escalation?.retry, oncall: config.oncall, notify: config.notify, publicBaseURL: config.server.publicBaseURL,
-                    clock: clock, maxBodyBytes: config.server.maxBodyBytes).mount(on: table)
+        if let sqlite {
+            DeliveryRoutes(store: sqlite, clock: clock).mount(on: table)
+            AlertRoutes(store: sqlite, timer: escalation?.timer, retry: escalation?.retry, oncall: config.oncall, notify: config.notify,
+                        publicBaseURL: config.server.publicBaseURL, clock: clock, maxBodyBytes: config.server.maxBodyBytes).mount(on: table)
+        }
         OperationsRoutes(readiness: readiness, health: health, metrics: metrics, store: store, openAPI: Self.openAPIDocument,
                          sources: config.adapters.compactMap { $0 as? any SourceStatusReporting }).mount(on: table)
     }
@@ -115,9 +128,9 @@ public final class Gateway: Sendable {
 
     /// The call-first services, when an `oncall:` section is configured.
     func makeEscalation(client: HTTPClient?) -> Escalation? {
-        guard let oncall = config.oncall, let client else { return nil }
+        guard let oncall = config.oncall, let client, let sqlite else { return nil }
         let base = publicBase
-        return Escalation(oncall: oncall, notify: config.notify, store: store, client: client,
+        return Escalation(oncall: oncall, notify: config.notify, store: sqlite, client: client,
                           caseLink: CaseLinkTemplate(caseLinkTemplate).link(to:),
                           voiceActionURL: { "\(base)/v1/alerts/\($0)/voice" }, clock: clock, logger: logger)
     }
@@ -138,8 +151,8 @@ public final class Gateway: Sendable {
 
     /// The readers of the case stream (forwarding) and their outboxes.
     func consumers(client: HTTPClient?) -> [any Service] {
-        guard let client, !config.forwarding.destinations.isEmpty else { return [] }
-        let forwarding = Forwarding(config: config.forwarding, store: store, client: client, defaultLink: publicBase + "/v1/cases/{ref}", clock: clock, logger: logger)
+        guard let client, let sqlite, !config.forwarding.destinations.isEmpty else { return [] }
+        let forwarding = Forwarding(config: config.forwarding, store: sqlite, client: client, defaultLink: publicBase + "/v1/cases/{ref}", clock: clock, logger: logger)
         let consumer = EventConsumerService(handler: forwarding.consumer, store: store, commits: stream.commits, clock: clock, logger: logger)
         return [consumer] + forwarding.outboxes
     }
@@ -165,9 +178,11 @@ public final class Gateway: Sendable {
             }
         } catch {
             try? await client?.shutdown()
+            await postgres?.close()
             throw error
         }
         try await client?.shutdown()
+        await postgres?.close()
     }
 
     /// Starts a graceful shutdown, as SIGTERM does: stop intake, drain, return from `run`.

@@ -2,7 +2,7 @@ import GRDB
 
 /// The database schema, as ordered migrations. SQL kept to what PostgreSQL also speaks, except the
 /// row-id primary keys, which a PostgreSQL store writes as identity columns.
-enum Schema {
+enum SQLiteSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-case-stream") { db in

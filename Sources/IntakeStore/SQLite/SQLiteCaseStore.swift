@@ -39,7 +39,7 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 65536")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
-        try Schema.migrator.migrate(pool)
+        try SQLiteSchema.migrator.migrate(pool)
         checkpointer = try WALCheckpointer(path: path, interval: .milliseconds(20))
     }
 

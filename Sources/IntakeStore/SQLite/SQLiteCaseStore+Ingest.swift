@@ -121,17 +121,9 @@ extension SQLiteCaseStore {
         return id
     }
 
-    struct Placement {
-        var caseID: Int64?
-        var opened = false
-        var reopened = false
-        /// The case each thread reference already points at (references found in `thread_refs`).
-        var knownRefs: [String: Int64] = [:]
-    }
-
     /// Joins the case its thread references point at, reopening a resolved one; otherwise opens a case,
     /// unless the message is automated or a status report, which never opens one.
-    static func placeInCase(_ db: Database, _ message: InboundMessage, contactID: Int64) throws -> Placement {
+    static func placeInCase(_ db: Database, _ message: InboundMessage, contactID: Int64) throws -> CasePlacement {
         let at = message.receivedAt.timeIntervalSince1970
         let automated = message.flags.contains(.automated) || message.flags.contains(.statusReport)
         let thread = try matchThread(db, refs: message.threadRefs)
@@ -142,14 +134,14 @@ extension SQLiteCaseStore {
                     .execute(arguments: [CaseState.open.rawValue, at, caseID])
                 try appendEvent(db, caseID: caseID, type: .stateChanged, at: at, actor: message.adapter,
                                 data: ["from": state.rawValue, "to": CaseState.open.rawValue, "reason": "customer wrote again"])
-                return Placement(caseID: caseID, reopened: true, knownRefs: thread.known)
+                return CasePlacement(caseID: caseID, reopened: true, knownRefs: thread.known)
             case .closed where !automated:
                 break  // a closed case stays closed: the message opens a new one below
             default:
-                return Placement(caseID: caseID, knownRefs: thread.known)
+                return CasePlacement(caseID: caseID, knownRefs: thread.known)
             }
         }
-        if automated { return Placement(caseID: nil) }
+        if automated { return CasePlacement(caseID: nil) }
         try db.cachedStatement(sql: """
             INSERT INTO cases(contact_id, state, channel, subject, assignee, is_public, message_count, created_at, updated_at, last_message_at)
             VALUES (?, ?, ?, ?, NULL, ?, 0, ?, ?, ?)
@@ -157,7 +149,7 @@ extension SQLiteCaseStore {
         let caseID = db.lastInsertedRowID
         try appendEvent(db, caseID: caseID, type: .caseOpened, at: at, actor: message.adapter,
                         data: ["channel": message.channel.rawValue, "contact_id": String(contactID)])
-        return Placement(caseID: caseID, opened: true, knownRefs: thread.known)
+        return CasePlacement(caseID: caseID, opened: true, knownRefs: thread.known)
     }
 
     /// The newest case any of the references points at, with its state, and the case each reference found

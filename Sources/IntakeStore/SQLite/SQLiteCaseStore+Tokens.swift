@@ -2,16 +2,7 @@ import Foundation
 import GRDB
 import IntakeCore
 
-/// A named API token as stored: only its SHA-256, never the token.
-public struct StoredToken: Sendable, Equatable {
-    public var name: String
-    public var role: TokenRole
-    public var sha256: String
-    public var createdAt: Date
-}
-
-extension SQLiteCaseStore {
-    /// Records a token by its hash; throws `StoreError.conflict` when the name is taken.
+extension SQLiteCaseStore: TokenStore {
     public func createToken(name: String, role: TokenRole, sha256: String, at date: Date) async throws {
         try await pool.write { db in
             if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM api_tokens WHERE name = ?"), arguments: [name]) != nil {
@@ -32,7 +23,6 @@ extension SQLiteCaseStore {
         }
     }
 
-    /// The token with this hash, if one is stored.
     public func token(sha256: String) async throws -> StoredToken? {
         try await pool.read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM api_tokens WHERE sha256 = ?"), arguments: [sha256]).flatMap { row in
@@ -43,7 +33,6 @@ extension SQLiteCaseStore {
         }
     }
 
-    /// Removes a token; returns whether one was there.
     @discardableResult
     public func revokeToken(name: String) async throws -> Bool {
         try await pool.write { db in

@@ -1,0 +1,8 @@
+/// Where ingest put a message: the case it joined or opened (nil: an automated message with no case to join).
+struct CasePlacement {
+    var caseID: Int64?
+    var opened = false
+    var reopened = false
+    /// The case each thread reference already points at (references found in `thread_refs`).
+    var knownRefs: [String: Int64] = [:]
+}

@@ -1,0 +1,66 @@
+import Foundation
+import IntakeCore
+import PostgresNIO
+
+extension PostgresCaseStore {
+    public func quarantine(status: QuarantineStatus?, limit: Int) async throws -> [QuarantineEntry] {
+        let limit = Int64(max(1, min(limit, 1000)))
+        return try await session { session in
+            let rows = if let status {
+                try await session.all("SELECT * FROM quarantine WHERE status = \(status.rawValue) ORDER BY id LIMIT \(limit)", Self.quarantineRow)
+            } else {
+                try await session.all("SELECT * FROM quarantine ORDER BY id LIMIT \(limit)", Self.quarantineRow)
+            }
+            var entries: [QuarantineEntry] = []
+            for row in rows { entries.append(try await Self.quarantineEntry(session, row)) }
+            return entries
+        }
+    }
+
+    public func quarantineEntry(id: Int64) async throws -> QuarantineEntry? {
+        try await session { session in
+            guard let row = try await session.first("SELECT * FROM quarantine WHERE id = \(id)", Self.quarantineRow) else { return nil }
+            return try await Self.quarantineEntry(session, row)
+        }
+    }
+
+    public func recordRetry(quarantineID: Int64, reason: String?, messageID: Int64?) async throws {
+        try await transaction { session in
+            let updated = if let messageID {
+                try await session.first("""
+                    UPDATE quarantine SET status = \(QuarantineStatus.released.rawValue), attempts = attempts + 1, message_id = \(messageID)
+                    WHERE id = \(quarantineID) RETURNING id
+                    """) { try $0.int64("id") }
+            } else {
+                try await session.first("""
+                    UPDATE quarantine SET attempts = attempts + 1, reason = COALESCE(\(reason), reason) WHERE id = \(quarantineID) RETURNING id
+                    """) { try $0.int64("id") }
+            }
+            if updated == nil { throw StoreError.notFound("quarantine entry \(quarantineID) does not exist") }
+        }
+    }
+
+    public func quarantineCount() async throws -> Int {
+        try await session { session in
+            Int(try await session.first("SELECT COUNT(*) AS n FROM quarantine WHERE status = \(QuarantineStatus.pending.rawValue)") { try $0.int64("n") } ?? 0)
+        }
+    }
+
+    /// A quarantine row's columns, before its raw payload is read.
+    struct QuarantineRow {
+        var id: Int64, adapter: String, receivedAt: Date, reason: String, sha256: String, status: String, attempts: Int64, messageID: Int64?
+    }
+
+    static func quarantineRow(_ row: PostgresColumns) throws -> QuarantineRow {
+        QuarantineRow(id: try row.int64("id"), adapter: try row.text("adapter"), receivedAt: try row.date("received_at"), reason: try row.text("reason"),
+                      sha256: try row.text("raw_sha256"), status: try row.text("status"), attempts: try row.int64("attempts"),
+                      messageID: try row.optionalInt64("message_id"))
+    }
+
+    static func quarantineEntry(_ session: PostgresSession, _ row: QuarantineRow) async throws -> QuarantineEntry {
+        let raw = try await fetchRaw(session, sha256: row.sha256) ?? RawPayload(contentType: "application/octet-stream", bytes: Data())
+        return QuarantineEntry(
+            id: row.id, adapter: row.adapter, receivedAt: row.receivedAt, reason: row.reason, raw: raw,
+            status: QuarantineStatus(rawValue: row.status) ?? .pending, attempts: Int(row.attempts), messageID: row.messageID)
+    }
+}

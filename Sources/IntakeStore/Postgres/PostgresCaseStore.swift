@@ -1,0 +1,183 @@
+import Foundation
+import IntakeCore
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// The shared `CaseStore`: one PostgreSQL database that several gateway instances write to at once.
+///
+/// Every transaction that appends to the event log first takes one advisory lock, so the log's sequence
+/// numbers commit in order across instances: a reader that has seen `seq` N never later finds a smaller
+/// one committed behind it. Ingest holds that lock for its whole group, which also makes deduplication
+/// and contact matching safe between instances. Commits that append wake readers on every instance
+/// through `LISTEN`/`NOTIFY` (`signalEventCommits`).
+public final class PostgresCaseStore: CaseStore, Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    private let runner: Task<Void, Never>
+    private let listeners = Mutex<[Task<Void, Never>]>([])
+
+    /// The advisory lock serializing appends to the event log ("intake" in ASCII).
+    static let logLock: Int64 = 0x69_6E_74_61_6B_65
+    /// The `NOTIFY` channel that commits appending to the event log are announced on.
+    static let eventChannel = "intake_events"
+
+    private init(client: PostgresClient, logger: Logger, started: AsyncStream<Void>.Continuation) {
+        self.client = client
+        self.logger = logger
+        runner = Task {
+            started.finish()
+            await client.run()
+        }
+    }
+
+    /// Connects, brings the schema up to date (safe when several instances start at once), and returns the store.
+    public static func open(_ location: Location, logger: Logger = Logger(label: "intake.postgres")) async throws -> PostgresCaseStore {
+        var configuration = PostgresClient.Configuration(
+            host: location.host, port: location.port, username: location.username, password: location.password,
+            database: location.database, tls: .disable)
+        configuration.options.maximumConnections = 16
+        // The pool serves leases once its `run` has begun (it warns otherwise): wait for that task to start.
+        let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
+        let store = PostgresCaseStore(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger,
+                                      started: startedContinuation)
+        for await _ in started {}
+        do {
+            try await PostgresSchema.migrate(store)
+        } catch {
+            await store.close()
+            throw StoreError.unavailable("cannot open the PostgreSQL store at \(location): \(PostgresFailure.describe(error))")
+        }
+        return store
+    }
+
+    /// Closes its connections (and stops any `signalEventCommits` listener).
+    public func close() async {
+        let tasks = listeners.withLock { tasks in defer { tasks = [] }; return tasks }
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
+        runner.cancel()
+        await runner.value
+    }
+
+    /// Runs `body` in one transaction on one connection.
+    /// Its errors reach the caller as they are (a `StoreError.notFound` stays one); it rolls back on any.
+    func transaction<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
+        try await session { session in
+            try await session.execute("BEGIN")
+            do {
+                let result = try await body(session)
+                try await session.execute("COMMIT")
+                return result
+            } catch {
+                try? await session.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    /// Runs `body` with one connection, outside any transaction (single reads).
+    func session<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
+        try await PostgresFailure.mapping {
+            try await client.withConnection { connection in
+                try await body(PostgresSession(connection: connection, logger: logger))
+            }
+        }
+    }
+
+    /// A transaction that appends to the event log: it holds the log's lock and announces its commit.
+    func loggedTransaction<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
+        try await transaction { session in
+            try await session.execute("SELECT pg_advisory_xact_lock(\(Self.logLock))")
+            let result = try await body(session)
+            // Delivered to listeners when (and only if) this transaction commits.
+            try await session.execute("SELECT pg_notify(\(Self.eventChannel), '')")
+            return result
+        }
+    }
+
+    /// Fires `signal` after every commit, by any instance on this database, that appended to the event
+    /// log. Returns once listening; a lost listening connection is reopened, and the signal fired then
+    /// (a commit may have gone unheard meanwhile).
+    public func signalEventCommits(to signal: CommitSignal) async throws {
+        let (ready, readyContinuation) = AsyncStream.makeStream(of: Result<Void, any Error>.self)
+        let task = Task { [client, logger] in
+            defer { readyContinuation.finish() }
+            var first = true
+            while !Task.isCancelled {
+                do {
+                    try await client.withConnection { connection in
+                        try await connection.listen(on: Self.eventChannel) { notifications in
+                            if first { readyContinuation.yield(.success(())); first = false } else { signal.fire() }
+                            for try await _ in notifications { signal.fire() }
+                        }
+                    }
+                } catch {
+                    if first {
+                        readyContinuation.yield(.failure(error))
+                        return
+                    }
+                    if Task.isCancelled { return }
+                    logger.warning("lost the PostgreSQL event listener; listening again", metadata: ["error": "\(PostgresFailure.describe(error))"])
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
+        }
+        listeners.withLock { $0.append(task) }
+        for await result in ready {
+            try result.get()
+            return
+        }
+        throw CancellationError()
+    }
+
+    public func cursor(key: String) async throws -> String? {
+        try await session { try await $0.first("SELECT value FROM cursors WHERE key = \(key)") { try $0.text("value") } }
+    }
+
+    public func setCursor(key: String, value: String) async throws {
+        try await transaction { try await Self.upsertCursor($0, key: key, value: value) }
+    }
+
+    static func upsertCursor(_ session: PostgresSession, key: String, value: String) async throws {
+        try await session.execute("INSERT INTO cursors(key, value) VALUES (\(key), \(value)) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+    }
+
+    public func consumerPosition(_ consumer: String) async throws -> Int64 {
+        try await storedConsumerPosition(consumer) ?? 0
+    }
+
+    public func storedConsumerPosition(_ consumer: String) async throws -> Int64? {
+        try await session { try await $0.first("SELECT seq FROM consumers WHERE name = \(consumer)") { try $0.int64("seq") } }
+    }
+
+    /// Moves a consumer's position forward (never back: a late writer cannot undo a newer position).
+    public func setConsumerPosition(_ consumer: String, _ seq: Int64) async throws {
+        try await transaction { session in
+            try await session.execute("""
+                INSERT INTO consumers(name, seq) VALUES (\(consumer), \(seq))
+                ON CONFLICT(name) DO UPDATE SET seq = GREATEST(consumers.seq, excluded.seq)
+                """)
+        }
+    }
+
+    public func rawPayload(sha256: String) async throws -> RawPayload? {
+        try await session { try await Self.fetchRaw($0, sha256: sha256) }
+    }
+
+    static func fetchRaw(_ session: PostgresSession, sha256: String) async throws -> RawPayload? {
+        try await session.first("SELECT content_type, metadata, bytes FROM raw_payloads WHERE sha256 = \(sha256)") { row in
+            RawPayload(contentType: try row.text("content_type"), bytes: try row.data("bytes"), metadata: StringMapCoding.decode(try row.text("metadata")))
+        }
+    }
+
+    static func storeRaw(_ session: PostgresSession, _ raw: RawPayload) async throws -> String {
+        let sha = raw.sha256
+        try await session.execute("""
+            INSERT INTO raw_payloads(sha256, content_type, metadata, bytes)
+            VALUES (\(sha), \(raw.contentType), \(StringMapCoding.encode(raw.metadata)), \(raw.bytes))
+            ON CONFLICT(sha256) DO NOTHING
+            """)
+        return sha
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import IntakeCore
+import PostgresNIO
+
+extension PostgresCaseStore {
+    /// Where the database is: parsed from a `postgres://user:password@host:port/database` URL.
+    ///
+    /// Its description leaves the password out, so a location can be logged and put in errors.
+    public struct Location: Sendable, CustomStringConvertible {
+        public var host: String
+        public var port: Int
+        public var username: String
+        public var password: String?
+        public var database: String
+
+        public init(host: String, port: Int = 5432, username: String, password: String? = nil, database: String) {
+            self.host = host
+            self.port = port
+            self.username = username
+            self.password = password
+            self.database = database
+        }
+
+        /// Reads a `postgres://` (or `postgresql://`) URL; throws naming what is wrong, never echoing a password.
+        public init(url: String) throws {
+            guard let components = URLComponents(string: url), let scheme = components.scheme,
+                  scheme == "postgres" || scheme == "postgresql"
+            else { throw LocationError("the PostgreSQL URL must look like postgres://user:password@host:port/database") }
+            guard let host = components.host, !host.isEmpty else { throw LocationError("the PostgreSQL URL has no host") }
+            guard let user = components.user, !user.isEmpty else { throw LocationError("the PostgreSQL URL has no user name") }
+            let database = String(components.path.drop(while: { $0 == "/" }))
+            guard !database.isEmpty else { throw LocationError("the PostgreSQL URL names no database") }
+            if let mode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value, mode != "disable" {
+                throw LocationError("sslmode=\(mode) is not supported yet; the store connects without TLS (sslmode=disable)")
+            }
+            self.init(host: host, port: components.port ?? 5432, username: user.removingPercentEncoding ?? user,
+                      password: components.password.map { $0.removingPercentEncoding ?? $0 }, database: database)
+        }
+
+        public var description: String { "postgres://\(username)@\(host):\(port)/\(database)" }
+    }
+
+    /// A PostgreSQL URL that cannot be used.
+    public struct LocationError: Error, CustomStringConvertible {
+        public let description: String
+        init(_ description: String) { self.description = description }
+    }
+}
+
+/// How PostgreSQL errors reach the store's callers: as `StoreError`s with the server's own message, never
+/// the query's bound values (a message body, a phone number) nor the connection's password.
+enum PostgresFailure {
+    static func mapping<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PSQLError {
+            throw StoreError.unavailable("PostgreSQL: \(describe(error))")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if let message = error.serverInfo?[.message] {
+            let code = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+            return message + code
+        }
+        return "\(error.code)"
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import IntakeCore
+import Logging
+import PostgresNIO
+
+/// One connection's queries, with rows read by column name: the PostgreSQL counterpart of a GRDB `Database`.
+struct PostgresSession {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    func execute(_ query: PostgresQuery) async throws {
+        try await connection.query(query, logger: logger).consume()
+    }
+
+    /// The first row's value, or nil when there is none.
+    func first<T>(_ query: PostgresQuery, _ read: (PostgresColumns) throws -> T) async throws -> T? {
+        var found: T?
+        for try await row in try await connection.query(query, logger: logger) where found == nil {
+            found = try read(PostgresColumns(row: row.makeRandomAccess()))
+        }
+        return found
+    }
+
+    func all<T>(_ query: PostgresQuery, _ read: (PostgresColumns) throws -> T) async throws -> [T] {
+        var values: [T] = []
+        for try await row in try await connection.query(query, logger: logger) {
+            values.append(try read(PostgresColumns(row: row.makeRandomAccess())))
+        }
+        return values
+    }
+
+    /// The `id` an `INSERT ... RETURNING id` gave back.
+    func insertReturningID(_ query: PostgresQuery) async throws -> Int64 {
+        guard let id = try await first(query, { try $0.int64("id") }) else {
+            throw StoreError.unavailable("an insert returned no id")
+        }
+        return id
+    }
+}
+
+/// A row's columns by name, in the types the store writes.
+struct PostgresColumns {
+    let row: PostgresRandomAccessRow
+
+    func int64(_ name: String) throws -> Int64 { try row[name].decode(Int64.self) }
+    func optionalInt64(_ name: String) throws -> Int64? { try row[name].decode(Int64?.self) }
+    func text(_ name: String) throws -> String { try row[name].decode(String.self) }
+    func optionalText(_ name: String) throws -> String? { try row[name].decode(String?.self) }
+    func double(_ name: String) throws -> Double { try row[name].decode(Double.self) }
+    func optionalDouble(_ name: String) throws -> Double? { try row[name].decode(Double?.self) }
+    func bool(_ name: String) throws -> Bool { try row[name].decode(Bool.self) }
+    func data(_ name: String) throws -> Data { try row[name].decode(Data.self) }
+    func date(_ name: String) throws -> Date { Date(timeIntervalSince1970: try double(name)) }
+}
+
+extension PostgresRowSequence {
+    /// Reads the rows to the end, discarding them (a statement's completion).
+    func consume() async throws {
+        for try await _ in self {}
+    }
+}
