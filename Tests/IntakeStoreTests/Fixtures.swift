@@ -53,4 +53,9 @@ extension IngestOutcome {
         if case .stored(let receipt) = self { return receipt }
         return nil
     }
+
+    var isBuffered: Bool {
+        if case .buffered = self { return true }
+        return false
+    }
 }

@@ -157,4 +157,26 @@ import Testing
         #expect(try await store.cases(CaseQuery(states: [.closed])).isEmpty)
         await closeStore(store)
     }
+
+    @Test(arguments: StoreKind.allCases) func partsOfOneMessageAreJoinedInOrderOnceAllArrived(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
+        func part(_ index: Int, _ body: String) -> IngestRequest {
+            var part = message("part-\(index)", phone: "+14155550100", body: body, channel: .sms)
+            part.fragment = MessageFragment(group: "g1", index: index, total: 3)
+            return .message(part)
+        }
+        // Out of order, over two groups, the middle part sent twice.
+        let first = try await store.ingest([part(3, "at once."), part(1, "Please call me ")])
+        #expect(first.map(\.isBuffered) == [true, true])
+        let last = try await store.ingest([part(2, "back "), part(2, "back ")])
+        let joined = try #require(last[0].receipt)
+        #expect(!joined.duplicate && joined.openedCase)
+        #expect(last[1].receipt?.duplicate == true && last[1].receipt?.messageID == joined.messageID, "a part repeated after the join names the joined message")
+        let detail = try #require(try await store.caseDetail(id: joined.caseID!))
+        #expect(detail.messages.map(\.message.body) == ["Please call me back at once."])
+        #expect(detail.messages[0].message.externalID == "joined:g1")
+        let raw = try await store.rawPayload(sha256: detail.messages[0].message.raw.sha256)
+        #expect(raw.map { String(decoding: $0.bytes, as: UTF8.self) } == "raw part-1\nraw part-2\nraw part-3")
+        await closeStore(store)
+    }
 }

@@ -6,7 +6,7 @@ extension PostgresCaseStore {
     /// Keeps one part of a multi-part message; when every part is there, stores the joined message
     /// (bodies in order, raw bytes one part a line) and forgets the parts, all in this transaction.
     static func ingestFragment(_ session: PostgresSession, _ message: InboundMessage) async throws -> IngestOutcome {
-        guard let fragment = message.fragment else { return .stored(try await ingest(session, message)) }
+        guard let fragment = message.fragment else { return .stored(try await ingest(session, [message])[0]) }
         let joinedID = fragment.joinedExternalID
         if let receipt = try await storedReceipt(session, adapter: message.adapter, externalID: joinedID) { return .stored(receipt) }
         let sha = try await storeRaw(session, message.raw)
@@ -33,7 +33,7 @@ extension PostgresCaseStore {
         }
         joined.raw = RawPayload(contentType: message.raw.contentType, bytes: rawLines,
                                 metadata: message.raw.metadata.merging([MessageFragment.rawMetadataKey: String(parts.count)]) { $1 })
-        let receipt = try await ingest(session, joined)
+        let receipt = try await ingest(session, [joined])[0]
         try await session.execute("DELETE FROM fragments WHERE adapter = \(message.adapter) AND group_key = \(fragment.group)")
         return .stored(receipt)
     }

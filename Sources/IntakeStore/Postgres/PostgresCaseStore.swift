@@ -88,11 +88,9 @@ public final class PostgresCaseStore: CaseStore, Sendable {
     /// A transaction that appends to the event log: it holds the log's lock and announces its commit.
     func loggedTransaction<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
         try await transaction { session in
-            try await session.execute("SELECT pg_advisory_xact_lock(\(Self.logLock))")
-            let result = try await body(session)
-            // Delivered to listeners when (and only if) this transaction commits.
-            try await session.execute("SELECT pg_notify(\(Self.eventChannel), '')")
-            return result
+            // One round trip for both: a notification is delivered when (and only if) the transaction commits.
+            try await session.execute("SELECT pg_advisory_xact_lock(\(Self.logLock)), pg_notify(\(Self.eventChannel), '')")
+            return try await body(session)
         }
     }
 

@@ -71,6 +71,7 @@ enum PostgresSchema {
                 name TEXT PRIMARY KEY, role TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE, created_at DOUBLE PRECISION NOT NULL)
             """,
         ]),
+        ("v2-ingest-function", [PostgresIngestFunction.create]),
     ]
 
     /// The advisory lock that makes instances starting at once migrate one after the other ("schema").
