@@ -51,7 +51,7 @@ public final class PostgresServer: Sendable {
         do {
             try PostgresProcess.run(bin.path("initdb"), ["-D", data, "-U", user, "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"],
                                     as: runAs, in: root)
-            let port = try PostgresProcess.freePort()
+            let port = try LocalPort.free()
             let server = PostgresServer(port: port, root: root, bin: bin)
             // fsync off: the tests never restart the server, and a 2-core CI machine has better uses for its disk.
             try PostgresProcess.startWatched(

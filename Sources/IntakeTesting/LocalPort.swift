@@ -1,0 +1,21 @@
+import Foundation
+
+/// Ports on 127.0.0.1 for the servers tests start (Dovecot, PostgreSQL).
+public enum LocalPort {
+    /// A port free now: the kernel's pick for a socket bound to port 0, which is then closed.
+    public static func free() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw PeerUnavailable(description: "socket failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw PeerUnavailable(description: "bind failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
