@@ -205,3 +205,30 @@ final class DoneFlag: Sendable {
     func raise() { raised.store(true, ordering: .releasing) }
     var isRaised: Bool { raised.load(ordering: .acquiring) }
 }
+
+@Suite struct PostgresLocationTests {
+    @Test func aServerThatCannotBeReachedOrRefusesTheLoginIsReportedAtOnceWithoutThePassword() async throws {
+        let port = try LocalPort.free()  // nothing listens there
+        await #expect {
+            _ = try await PostgresCaseStore.open(.init(url: "postgres://intake:hunter2-secret@127.0.0.1:\(port)/intake"))
+        } throws: { error in
+            let text = "\(error)"
+            return (error as? StoreError)?.isUnavailable == true && text.contains("127.0.0.1:\(port)") && !text.contains("hunter2")
+        }
+        let url = try await PostgresServer.shared().newDatabase()
+        let missing = url.replacingOccurrences(of: "/test_", with: "/absent_")
+        await #expect {
+            _ = try await PostgresCaseStore.open(.init(url: missing))
+        } throws: { error in
+            "\(error)".contains("does not exist")
+        }
+    }
+
+    @Test func urlsAreReadAndTheirPasswordNeverShown() throws {
+        let location = try PostgresCaseStore.Location(url: "postgres://desk%40acme:p%2Fw@db.internal:6432/intake")
+        #expect(location.username == "desk@acme" && location.password == "p/w" && location.port == 6432 && location.database == "intake")
+        #expect("\(location)" == "postgres://desk@acme@db.internal:6432/intake")
+        #expect(throws: PostgresCaseStore.LocationError.self) { try PostgresCaseStore.Location(url: "postgres://db.internal/intake") }
+        #expect(throws: PostgresCaseStore.LocationError.self) { try PostgresCaseStore.Location(url: "postgres://u@db.internal/intake?sslmode=require") }
+    }
+}

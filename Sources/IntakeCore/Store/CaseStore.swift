@@ -60,5 +60,6 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable {
 
     public var isNotFound: Bool { code == .notFound }
     public var isConflict: Bool { code == .conflict }
+    public var isUnavailable: Bool { code == .unavailable }
     public var description: String { message }
 }

@@ -32,7 +32,18 @@ public final class PostgresCaseStore: CaseStore, Sendable {
     }
 
     /// Connects, brings the schema up to date (safe when several instances start at once), and returns the store.
+    /// A server that cannot be reached or refuses the login is reported at once, with the reason (the
+    /// pool itself would keep retrying in the background).
     public static func open(_ location: Location, logger: Logger = Logger(label: "intake.postgres")) async throws -> PostgresCaseStore {
+        do {
+            let probe = try await PostgresConnection.connect(
+                configuration: .init(host: location.host, port: location.port, username: location.username, password: location.password,
+                                     database: location.database, tls: .disable),
+                id: 0, logger: logger)
+            try await probe.close()
+        } catch {
+            throw StoreError.unavailable("cannot open the PostgreSQL store at \(location): \(PostgresFailure.describe(error))")
+        }
         var configuration = PostgresClient.Configuration(
             host: location.host, port: location.port, username: location.username, password: location.password,
             database: location.database, tls: .disable)

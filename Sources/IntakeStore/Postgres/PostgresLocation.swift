@@ -64,6 +64,7 @@ enum PostgresFailure {
             let code = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
             return message + code
         }
-        return "\(error.code)"
+        // No server answer (refused, reset, timed out): the code and the network's own error, no query text.
+        return "\(error.code)" + (error.underlying.map { ": \($0)" } ?? "")
     }
 }
