@@ -7,6 +7,8 @@ public final class FailingCaseStore: CaseStore, Sendable {
     private let base: any CaseStore
     private let failing = Mutex(false)
     private let poison = Mutex<(@Sendable (IngestRequest) -> Bool)?>(nil)
+    private let unreachable = Mutex(false)
+    private let calls = Mutex(0)
 
     public init(wrapping base: any CaseStore) { self.base = base }
 
@@ -16,7 +18,15 @@ public final class FailingCaseStore: CaseStore, Sendable {
     /// While set, an ingest that contains a request matching `predicate` throws (one bad message in a group).
     public func failRequests(where predicate: (@Sendable (IngestRequest) -> Bool)?) { poison.withLock { $0 = predicate } }
 
+    /// While set, every ingest throws `StoreError.unreachable` (the store's server is down).
+    public func setUnreachable(_ value: Bool) { unreachable.withLock { $0 = value } }
+
+    /// How many times `ingest` was called.
+    public var ingestCalls: Int { calls.withLock { $0 } }
+
     public func ingest(_ requests: [IngestRequest]) async throws -> [IngestOutcome] {
+        calls.withLock { $0 += 1 }
+        if unreachable.withLock({ $0 }) { throw StoreError.unreachable("injected: the store's server cannot be reached") }
         if failing.withLock({ $0 }) { throw StoreError.unavailable("injected store failure") }
         if let predicate = poison.withLock({ $0 }), requests.contains(where: predicate) {
             throw StoreError.unavailable("injected failure of one request")

@@ -151,6 +151,23 @@ final class ListAdapter: PollingAdapter, Sendable {
         #expect(stored == 3, "m1, m2 and the other source's message")
     }
 
+    @Test func whenTheStoreCannotBeReachedAGroupFailsAtOnceNotOneRequestAtATime() async throws {
+        let store = FailingCaseStore(wrapping: try makeStore())
+        store.setUnreachable(true)
+        let stream = CaseStream(store: store, maxBatch: 50, logger: Logger(label: "t"))
+        let result: Result<[IngestOutcome], any Error> = try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await stream.run() }
+            let result: Result<[IngestOutcome], any Error>
+            do { result = .success(try await stream.submit((1...6).map { IngestRequest.message(message("m\($0)")) })) } catch { result = .failure(error) }
+            stream.stopAccepting()
+            try await tasks.waitForAll()
+            return result
+        }
+        #expect { try result.get() } throws: { ($0 as? StoreError)?.isUnreachable == true }
+        #expect(store.ingestCalls == 1, "each request alone would wait for the store again")
+        store.setUnreachable(false)
+    }
+
     @Test func aSubmissionAfterShutdownIsRefused() async throws {
         let stream = CaseStream(store: try makeStore(), logger: Logger(label: "t"))
         stream.stopAccepting()

@@ -50,16 +50,19 @@ public protocol CaseStore: Sendable {
 
 /// Why a store call failed: a public struct over a private enum, so cases can grow.
 public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable {
-    private enum Code: Equatable { case notFound, conflict, unavailable }
+    private enum Code: Equatable { case notFound, conflict, unavailable, unreachable }
     private let code: Code
     public let message: String
 
     public static func notFound(_ message: String) -> StoreError { StoreError(code: .notFound, message: message) }
     public static func conflict(_ message: String) -> StoreError { StoreError(code: .conflict, message: message) }
     public static func unavailable(_ message: String) -> StoreError { StoreError(code: .unavailable, message: message) }
+    /// The store's server cannot be reached at all: every call fails alike until it is back.
+    public static func unreachable(_ message: String) -> StoreError { StoreError(code: .unreachable, message: message) }
 
     public var isNotFound: Bool { code == .notFound }
     public var isConflict: Bool { code == .conflict }
-    public var isUnavailable: Bool { code == .unavailable }
+    public var isUnavailable: Bool { code == .unavailable || code == .unreachable }
+    public var isUnreachable: Bool { code == .unreachable }
     public var description: String { message }
 }

@@ -141,6 +141,10 @@ public final class CaseStream: Service, Sendable {
         let started = ContinuousClock.now
         do {
             committed(batch, try await store.ingest(batch.map(\.request)), since: started)
+        } catch let error as StoreError where error.isUnreachable {
+            // The store cannot be reached: every request would fail alike, and each alone would wait again.
+            logger.error("group commit failed: the store cannot be reached", metadata: ["batch": "\(batch.count)", "error": "\(error)"])
+            for pending in batch { pending.waiter.resume(with: .failure(error)) }
         } catch {
             // One bad request must not fail its neighbours: commit them one by one to isolate it. A
             // cursor must not pass a request that failed, so once one fails, the later requests under the

@@ -11,6 +11,8 @@ struct OperationsRoutes {
     let openAPI: Data
     /// Adapters with several sources (feeds, mailboxes), reported one row a source.
     let sources: [any SourceStatusReporting]
+    /// Why the store cannot serve now, or nil (a shared database that went away); nil when not checked.
+    var storeProblem: (@Sendable () async -> String?)? = nil
 
     func mount(on table: RouteTable) {
         table.on("/healthz", method: .get) { _, _ in
@@ -24,7 +26,8 @@ struct OperationsRoutes {
                 case .failing(let error): ["adapter": entry.adapter, "status": "failing", "error": error]
                 }
             }
-            let ready = readiness.isReady
+            let storeProblem = await storeProblem?()
+            let ready = readiness.isReady && storeProblem == nil
             let rows = sources.flatMap { $0.sourceStatus() }.map { source -> [String: String] in
                 var row = ["adapter": source.adapter, "source": source.source,
                            "status": source.healthy.map { $0 ? "ok" : "failing" } ?? "pending"]
@@ -32,7 +35,7 @@ struct OperationsRoutes {
                 if source.consecutiveFailures > 0 { row["consecutive_failures"] = String(source.consecutiveFailures) }
                 return row
             }
-            let body = ReadyBody(status: ready ? "ready" : "not ready", reason: readiness.reason, adapters: adapters, sources: rows)
+            let body = ReadyBody(status: ready ? "ready" : "not ready", reason: storeProblem ?? readiness.reason, adapters: adapters, sources: rows)
             return try .json(body, status: ready ? .ok : .serviceUnavailable)
         }
         table.on("/metrics", method: .get) { _, _ in

@@ -95,8 +95,12 @@ public final class Gateway: Sendable {
             AlertRoutes(store: sqlite, timer: escalation?.timer, retry: escalation?.retry, oncall: config.oncall, notify: config.notify,
                         publicBaseURL: config.server.publicBaseURL, clock: clock, maxBodyBytes: config.server.maxBodyBytes).mount(on: table)
         }
-        OperationsRoutes(readiness: readiness, health: health, metrics: metrics, store: store, openAPI: Self.openAPIDocument,
-                         sources: config.adapters.compactMap { $0 as? any SourceStatusReporting }).mount(on: table)
+        var operations = OperationsRoutes(readiness: readiness, health: health, metrics: metrics, store: store, openAPI: Self.openAPIDocument,
+                                          sources: config.adapters.compactMap { $0 as? any SourceStatusReporting })
+        if let postgres {
+            operations.storeProblem = { await postgres.unreachableReason() }
+        }
+        operations.mount(on: table)
     }
 
     public var retrier: QuarantineRetrier { QuarantineRetrier(store: store, stream: stream, adapters: config.adapters) }

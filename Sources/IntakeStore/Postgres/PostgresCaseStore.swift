@@ -14,6 +14,8 @@ import Synchronization
 public final class PostgresCaseStore: CaseStore, Sendable {
     let client: PostgresClient
     let logger: Logger
+    /// How long a call waits for a connection before it fails as unavailable.
+    let leaseTimeout: Duration = .seconds(5)
     private let runner: Task<Void, Never>
     private let listeners = Mutex<[Task<Void, Never>]>([])
 
@@ -50,7 +52,11 @@ public final class PostgresCaseStore: CaseStore, Sendable {
         configuration.options.maximumConnections = 16
         // The pool serves leases once its `run` has begun (it warns otherwise): wait for that task to start.
         let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
-        let store = PostgresCaseStore(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger,
+        // The pool logs each failed reconnection at info, several a second while the server is down; the
+        // store's own calls say it once each (unavailable).
+        var background = logger
+        background.logLevel = max(logger.logLevel, .warning)
+        let store = PostgresCaseStore(client: PostgresClient(configuration: configuration, backgroundLogger: background), logger: logger,
                                       started: startedContinuation)
         for await _ in started {}
         do {
@@ -73,7 +79,7 @@ public final class PostgresCaseStore: CaseStore, Sendable {
 
     /// Runs `body` in one transaction on one connection.
     /// Its errors reach the caller as they are (a `StoreError.notFound` stays one); it rolls back on any.
-    func transaction<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
         try await session { session in
             try await session.execute("BEGIN")
             do {
@@ -88,16 +94,52 @@ public final class PostgresCaseStore: CaseStore, Sendable {
     }
 
     /// Runs `body` with one connection, outside any transaction (single reads).
-    func session<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
-        try await PostgresFailure.mapping {
-            try await client.withConnection { connection in
-                try await body(PostgresSession(connection: connection, logger: logger))
+    ///
+    /// Waits at most `leaseTimeout` for a connection: while the server is down the pool keeps trying to
+    /// reconnect, and a call fails with `StoreError.unreachable` (HTTP 503) instead of waiting for it. Once
+    /// `body` has its connection it runs to the end; only the wait is cut short.
+    func session<T: Sendable>(waitingAtMost limit: Duration? = nil, _ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
+        let lease = LeaseRace()
+        let (client, logger, timeout) = (client, logger, limit ?? leaseTimeout)
+        return try await PostgresFailure.mapping {
+            try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask {
+                    try await client.withConnection { connection in
+                        guard lease.start() else { throw CancellationError() }  // the wait was given up: leave it unused
+                        return try await body(PostgresSession(connection: connection, logger: logger))
+                    }
+                }
+                group.addTask {
+                    try? await Task.sleep(for: timeout)
+                    return nil
+                }
+                while let next = try await group.next() {
+                    if let value = next {
+                        group.cancelAll()
+                        return value
+                    }
+                    if lease.giveUp() {
+                        group.cancelAll()
+                        throw StoreError.unreachable("PostgreSQL: no connection within \(timeout); is the server reachable?")
+                    }
+                }
+                throw CancellationError()
             }
         }
     }
 
+    /// Why the database cannot serve now (for `/readyz`), or nil when a query answers within `limit`.
+    public func unreachableReason(within limit: Duration = .seconds(1)) async -> String? {
+        do {
+            try await session(waitingAtMost: limit) { try await $0.execute("SELECT 1") }
+            return nil
+        } catch {
+            return "the database cannot be reached: \(error)"
+        }
+    }
+
     /// A transaction that appends to the event log: it holds the log's lock and announces its commit.
-    func loggedTransaction<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
+    func loggedTransaction<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
         try await transaction { session in
             // One round trip for both: a notification is delivered when (and only if) the transaction commits.
             try await session.execute("SELECT pg_advisory_xact_lock(\(Self.logLock)), pg_notify(\(Self.eventChannel), '')")
@@ -189,4 +231,15 @@ public final class PostgresCaseStore: CaseStore, Sendable {
             """)
         return sha
     }
+}
+
+/// Who won between a call's connection lease and its time limit, decided once.
+final class LeaseRace: Sendable {
+    private let state = Atomic<Int>(0)  // 0 waiting, 1 started, 2 given up
+
+    /// The lease arrived: true when the call may use it (the time limit has not won).
+    func start() -> Bool { state.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged }
+
+    /// The time limit passed: true when the call gives up (no connection was handed over yet).
+    func giveUp() -> Bool { state.compareExchange(expected: 0, desired: 2, ordering: .acquiringAndReleasing).exchanged }
 }

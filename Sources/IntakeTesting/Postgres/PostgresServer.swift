@@ -30,6 +30,13 @@ public final class PostgresServer: Sendable {
         return "postgres://\(Self.user)@127.0.0.1:\(port)/\(name)"
     }
 
+    /// Runs `sql` with psql as the superuser on the `postgres` database (to take a test database away and give it back).
+    public func execute(_ sql: String) async throws {
+        let psql = bin.path("psql")
+        let arguments = ["-h", "127.0.0.1", "-p", String(port), "-U", Self.user, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql]
+        _ = try await offTheCooperativePool { try PostgresProcess.run(psql, arguments) }
+    }
+
     private init(port: Int, root: URL, bin: PostgresBinaries) {
         self.port = port
         self.root = root
