@@ -1,6 +1,6 @@
 import Foundation
 
-/// Durable storage of the case stream. SQLite implements it now; PostgreSQL later, behind the same protocol.
+/// Durable storage of the case stream: `SQLiteCaseStore` (embedded) and `PostgresCaseStore` (shared by instances).
 ///
 /// Every write is one transaction: when a call returns, what it wrote has committed.
 public protocol CaseStore: Sendable {

@@ -1,4 +1,5 @@
-/// Where ingest put a message: the case it joined or opened (nil: an automated message with no case to join).
+/// Where the SQLite store's ingest put a message: the case it joined or opened (nil: an automated message with no
+/// case to join). The PostgreSQL store decides the same in `intake_ingest`.
 struct CasePlacement {
     var caseID: Int64?
     var opened = false
