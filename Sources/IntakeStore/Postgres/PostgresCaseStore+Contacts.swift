@@ -35,8 +35,7 @@ extension PostgresCaseStore {
 
     /// Changes a contact under the log's lock: ingest matches identities to contacts under the same lock.
     private func updateContact(_ id: Int64, _ change: @escaping @Sendable (PostgresSession) async throws -> Void) async throws -> Contact {
-        try await transaction { session in
-            try await session.execute("SELECT pg_advisory_xact_lock(\(Self.logLock))")
+        try await loggedTransaction(announcing: false) { session in
             guard try await Self.fetchContact(session, id: id) != nil else { throw StoreError.notFound("contact \(id) does not exist") }
             try await change(session)
             return try await Self.fetchContact(session, id: id)!

@@ -64,10 +64,10 @@ extension PostgresCaseStore {
 
     @discardableResult
     static func appendEvent(_ session: PostgresSession, caseID: Int64, type: CaseEventType, at: Double, actor: String, data: [String: String]) async throws -> Int64 {
-        try await session.first("""
+        try await session.insertReturningID("""
             INSERT INTO events(case_id, type, at, actor, data) VALUES (\(caseID), \(type.rawValue), \(at), \(actor), \(StringMapCoding.encode(data)))
             RETURNING seq
-            """) { try $0.int64("seq") } ?? 0
+            """, column: "seq")
     }
 
     static func quarantine(_ session: PostgresSession, _ entry: QuarantineRequest) async throws -> Int64 {

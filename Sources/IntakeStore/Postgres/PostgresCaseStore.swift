@@ -38,17 +38,12 @@ public final class PostgresCaseStore: CaseStore, Sendable {
     /// pool itself would keep retrying in the background).
     public static func open(_ location: Location, logger: Logger = Logger(label: "intake.postgres")) async throws -> PostgresCaseStore {
         do {
-            let probe = try await PostgresConnection.connect(
-                configuration: .init(host: location.host, port: location.port, username: location.username, password: location.password,
-                                     database: location.database, tls: .disable),
-                id: 0, logger: logger)
+            let probe = try await PostgresConnection.connect(configuration: location.connectionConfiguration, id: 0, logger: logger)
             try await probe.close()
         } catch {
             throw StoreError.unavailable("cannot open the PostgreSQL store at \(location): \(PostgresFailure.describe(error))")
         }
-        var configuration = PostgresClient.Configuration(
-            host: location.host, port: location.port, username: location.username, password: location.password,
-            database: location.database, tls: .disable)
+        var configuration = location.clientConfiguration
         configuration.options.maximumConnections = 16
         // The pool serves leases once its `run` has begun (it warns otherwise): wait for that task to start.
         let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
@@ -139,10 +134,16 @@ public final class PostgresCaseStore: CaseStore, Sendable {
     }
 
     /// A transaction that appends to the event log: it holds the log's lock and announces its commit.
-    func loggedTransaction<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
+    /// `announcing: false` only holds the lock (a change that ingest must not interleave with, and that
+    /// appends nothing).
+    func loggedTransaction<T: Sendable>(announcing: Bool = true, _ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
         try await transaction { session in
-            // One round trip for both: a notification is delivered when (and only if) the transaction commits.
-            try await session.execute("SELECT pg_advisory_xact_lock(\(Self.logLock)), pg_notify(\(Self.eventChannel), '')")
+            if announcing {
+                // One round trip for both: a notification is delivered when (and only if) the transaction commits.
+                try await session.execute("SELECT pg_advisory_xact_lock(\(Self.logLock)), pg_notify(\(Self.eventChannel), '')")
+            } else {
+                try await session.execute("SELECT pg_advisory_xact_lock(\(Self.logLock))")
+            }
             return try await body(session)
         }
     }

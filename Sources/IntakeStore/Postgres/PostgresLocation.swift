@@ -38,6 +38,16 @@ extension PostgresCaseStore {
         }
 
         public var description: String { "postgres://\(username)@\(host):\(port)/\(database)" }
+
+        /// For one connection of its own (the store's probe when it opens).
+        var connectionConfiguration: PostgresConnection.Configuration {
+            .init(host: host, port: port, username: username, password: password, database: database, tls: .disable)
+        }
+
+        /// For the store's pool.
+        var clientConfiguration: PostgresClient.Configuration {
+            .init(host: host, port: port, username: username, password: password, database: database, tls: .disable)
+        }
     }
 
     /// A PostgreSQL URL that cannot be used.

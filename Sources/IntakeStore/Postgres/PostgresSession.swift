@@ -29,10 +29,10 @@ struct PostgresSession {
         return values
     }
 
-    /// The `id` an `INSERT ... RETURNING id` gave back.
-    func insertReturningID(_ query: PostgresQuery) async throws -> Int64 {
-        guard let id = try await first(query, { try $0.int64("id") }) else {
-            throw StoreError.unavailable("an insert returned no id")
+    /// The `column` (`id`, `seq`) an `INSERT ... RETURNING column` gave back.
+    func insertReturningID(_ query: PostgresQuery, column: String = "id") async throws -> Int64 {
+        guard let id = try await first(query, { try $0.int64(column) }) else {
+            throw StoreError.unavailable("an insert returned no \(column)")
         }
         return id
     }
