@@ -21,20 +21,13 @@ import Testing
         return try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
     }
 
-    /// The gateway's configuration and environment on each store: the embedded SQLite file, or a real PostgreSQL database.
-    static func storage(_ driver: String) async throws -> (yaml: String, environment: [String: String]) {
-        let adapters = "adapters: [{kind: generic, name: api}]\n"
-        guard driver == "postgres" else { return (adapters, [:]) }
-        let url = try await PostgresServer.shared().newDatabase()
-        return ("storage: {driver: postgres, url: \"${INTAKE_DATABASE_URL}\"}\n" + adapters, ["INTAKE_DATABASE_URL": url])
-    }
-
     @Test(arguments: ["sqlite", "postgres"])
     func killNineMidLoadLosesNoAcknowledgedMessage(_ driver: String) async throws {
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let port = Int.random(in: 20000...40000)
-        let (yaml, environment) = try await Self.storage(driver)
+        let store = try await TestStore.fresh(driver)
+        let (yaml, environment) = (store.yaml + "adapters: [{kind: generic, name: api}]\n", store.environment)
         let server = try GatewayProcess.launch(dataDir: dataDir, port: port, yaml: yaml, environment: environment)
         // One client a server life: a client's pool backs off from a peer that died.
         let loadClient = HTTPClient(eventLoopGroupProvider: .singleton)

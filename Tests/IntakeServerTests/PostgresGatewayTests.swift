@@ -35,17 +35,16 @@ import Testing
     @Test(.timeLimit(.minutes(1)))
     func aPostWhileTheDatabaseIsAwayIsRefusedWith503AndAcceptedOnceItIsBack() async throws {
         let store = try await TestStore.fresh("postgres")
-        guard case .postgres(let url) = store, let name = url.split(separator: "/").last else { throw TestFailure("no database URL") }
+        guard case .postgres(let url) = store else { throw TestFailure("no database URL") }
         let gw = try await TestGateway.start(store: store)
         let server = try await PostgresServer.shared()
-        try await server.execute("ALTER DATABASE \(name) ALLOW_CONNECTIONS false")
-        try await server.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)'")
+        try await server.takeAway(url)
         let notReady = try await gw.request(.GET, "/readyz", token: nil)
         #expect(notReady.status == 503 && notReady.body.contains("the database cannot be reached"), "\(notReady.body)")
         let refused = try await gw.request(.POST, "/v1/messages", json: #"{"external_id":"o-1","sender":{"email":"ann@example.com"},"body":"It broke"}"#)
         #expect(refused.status == 503, "\(refused.body)")
         #expect(refused.headers["Content-Type"].first == "application/problem+json")
-        try await server.execute("ALTER DATABASE \(name) ALLOW_CONNECTIONS true")
+        try await server.giveBack(url)
         #expect(try await gw.request(.GET, "/readyz", token: nil).status == 200)
         let accepted = try await gw.post(#"{"external_id":"o-1","sender":{"email":"ann@example.com"},"body":"It broke"}"#)
         #expect(accepted.status == 202 && accepted.object["duplicate"] as? Bool == false, "the refused post was not stored, and is taken now")

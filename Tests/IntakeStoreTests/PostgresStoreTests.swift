@@ -238,13 +238,11 @@ final class DoneFlag: Sendable {
     func whileTheDatabaseCannotBeReachedCallsFailAsUnavailableAndWorkAgainOnceItIsBack() async throws {
         let server = try await PostgresServer.shared()
         let url = try await server.newDatabase()
-        let name = try #require(url.split(separator: "/").last.map(String.init))
         let store = try await PostgresCaseStore.open(.init(url: url))
         _ = try await store.ingest([.message(message("before"))])
 
         // Take the database away: its connections are ended and no new one is accepted.
-        try await server.execute("ALTER DATABASE \(name) ALLOW_CONNECTIONS false")
-        try await server.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)'")
+        try await server.takeAway(url)
         let clock = ContinuousClock()
         let started = clock.now
         await #expect {
@@ -255,7 +253,7 @@ final class DoneFlag: Sendable {
         let waited = clock.now - started
         #expect(waited < .seconds(30), "the call gave up after \(waited), not when the wait for a connection ran out")
 
-        try await server.execute("ALTER DATABASE \(name) ALLOW_CONNECTIONS true")
+        try await server.giveBack(url)
         let after = try await store.ingest([.message(message("after"))])
         #expect(after[0].receipt?.duplicate == false)
         #expect(try await store.events(after: 0, limit: 100).filter { $0.type == .messageReceived }.count == 2, "nothing of the failed call was stored")

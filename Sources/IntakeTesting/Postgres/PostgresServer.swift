@@ -30,7 +30,22 @@ public final class PostgresServer: Sendable {
         return "postgres://\(Self.user)@127.0.0.1:\(port)/\(name)"
     }
 
-    /// Runs `sql` with psql as the superuser on the `postgres` database (to take a test database away and give it back).
+    /// Takes the database of `url` (from `newDatabase`) away, as an outage does: its connections end and no
+    /// new one is accepted until `giveBack`.
+    public func takeAway(_ url: String) async throws {
+        let name = Self.databaseName(url)
+        try await execute("ALTER DATABASE \(name) ALLOW_CONNECTIONS false")
+        try await execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)'")
+    }
+
+    /// Accepts connections to the database of `url` again.
+    public func giveBack(_ url: String) async throws {
+        try await execute("ALTER DATABASE \(Self.databaseName(url)) ALLOW_CONNECTIONS true")
+    }
+
+    private static func databaseName(_ url: String) -> String { String(url.split(separator: "/").last ?? "") }
+
+    /// Runs `sql` with psql as the superuser on the `postgres` database.
     public func execute(_ sql: String) async throws {
         let psql = bin.path("psql")
         let arguments = ["-h", "127.0.0.1", "-p", String(port), "-U", Self.user, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql]
