@@ -27,6 +27,26 @@ import Testing
         #expect(await Self.wakes(wake), "an appended event (alerts, forwarding) wakes readers too")
     }
 
+    /// The signal says "the log grew": a commit that appends no event (a cursor, a consumer's position)
+    /// leaves readers asleep.
+    @Test func aCommitThatAppendsNoEventDoesNotWakeReaders() async throws {
+        let store = try makeStore()
+        let signal = CommitSignal()
+        store.signalEventCommits(to: signal)
+        var wake = signal.subscribe()
+        _ = try await store.ingest([.message(message("m1"))])
+        #expect(await Self.wakes(wake))
+
+        wake = signal.subscribe()
+        try await store.setCursor(key: "imap:support", value: "42")
+        try await store.setConsumerPosition("forwarder", 1)
+        #expect(!(await Self.wakes(wake, within: .milliseconds(300))), "a commit without events woke readers")
+
+        wake = signal.subscribe()
+        _ = try await store.ingest([.message(message("m2", email: "p2@example.com"))])
+        #expect(await Self.wakes(wake), "the next event still wakes them")
+    }
+
     /// The gateway's wiring: the store fires the stream's signal, and the stream leaves it alone, so an
     /// ingest commit wakes readers once rather than twice.
     @Test func aStreamThatLeavesTheSignalToTheStoreDoesNotFireItItself() async throws {

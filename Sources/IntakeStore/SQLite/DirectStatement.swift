@@ -3,10 +3,9 @@ import GRDBSQLite
 
 /// Runs a cached statement with its values bound straight to SQLite, for the ingest path that runs each
 /// statement thousands of times a second: no `StatementArguments` array of boxed values, no per-statement
-/// bookkeeping. Only for statements no transaction observer needs to see (the event log's inserts go
-/// through GRDB so that `EventLogObserver` sees them). GRDB does not see these statements fail either: if
-/// SQLite rolls the transaction back on its own (I/O error, disk full, interrupt), observers are not told
-/// of the rollback; `EventLogObserver` then fires one extra wake-up at the next commit, which is harmless.
+/// bookkeeping. GRDB's change observation does not see these statements (`EventLogObserver` reads the
+/// log's last sequence number at each commit instead), nor their failures: if SQLite rolls the transaction
+/// back on its own (I/O error, disk full, interrupt), observers are not told of the rollback.
 extension Statement {
     /// Binds `values` in order and steps the statement to its end.
     func run<each V: StatementBinding>(_ values: repeat each V) throws {

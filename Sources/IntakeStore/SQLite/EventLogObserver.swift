@@ -3,30 +3,34 @@ import IntakeCore
 
 /// Fires a `CommitSignal` after every transaction that appended to the event log, whoever wrote it
 /// (ingest, a case update, the escalation engine, an acknowledgement), so readers of the log wake at once.
+///
+/// It reads the log's last sequence number once per commit rather than watching each insert: event inserts
+/// bind their values straight to SQLite (`DirectStatement`), which GRDB's change observation does not see,
+/// and one small read per commit costs less than observing every event of a group.
 final class EventLogObserver: TransactionObserver, @unchecked Sendable {
     private let signal: CommitSignal
-    /// Whether the open transaction inserted an event; touched only on the writer's queue.
-    private var appended = false
+    /// The log's last sequence number at the previous commit (-1 before the first), touched only on the
+    /// writer's queue. The first commit always fires: one spare wake-up, which readers take as "look again".
+    private var lastSeq: Int64 = -1
 
     init(signal: CommitSignal) { self.signal = signal }
 
-    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool {
-        if case .insert(let table) = eventKind { return table == "events" }
-        return false
-    }
-
-    func databaseDidChange(with event: DatabaseEvent) {
-        appended = true
-        stopObservingDatabaseChangesUntilNextTransaction()  // one insert says it all
-    }
+    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { false }
+    func databaseDidChange(with event: DatabaseEvent) {}
 
     func databaseDidCommit(_ db: Database) {
-        guard appended else { return }
-        appended = false
+        guard let seq = try? Self.lastSeq(db), seq > lastSeq else { return }
+        lastSeq = seq
         signal.fire()
     }
 
-    func databaseDidRollback(_ db: Database) { appended = false }
+    func databaseDidRollback(_ db: Database) {}
+
+    /// The sequence number of the newest event (0 for an empty log); `events.seq` is AUTOINCREMENT, so
+    /// SQLite keeps it in `sqlite_sequence`.
+    static func lastSeq(_ db: Database) throws -> Int64 {
+        try db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'events'").first(read: { $0.int64(0) }) ?? 0
+    }
 }
 
 extension SQLiteCaseStore {

@@ -179,7 +179,7 @@ extension SQLiteCaseStore {
     @discardableResult
     static func appendEvent(_ db: Database, caseID: Int64, type: CaseEventType, at: Double, actor: String, data: [String: String]) throws -> Int64 {
         try db.cachedStatement(sql: "INSERT INTO events(case_id, type, at, actor, data) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [caseID, type.rawValue, at, actor, StringMapCoding.encode(data)])
+            .run(caseID, type.rawValue, at, actor, StringMapCoding.encode(data))
         return db.lastInsertedRowID
     }
 
