@@ -38,7 +38,7 @@ func makeLogger(_ config: GatewayConfig) -> Logger {
     let level = Logger.Level(rawValue: config.log.level) ?? .info
     let json = config.log.format == "json"
     LoggingSystem.bootstrap { label in
-        var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+        var handler: any LogHandler = json ? JSONLogHandler(label: label) : TextLogHandler(label: label)
         handler.logLevel = level
         return handler
     }

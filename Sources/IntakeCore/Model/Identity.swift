@@ -23,7 +23,7 @@ public struct Identity: Hashable, Codable, Sendable, CustomStringConvertible {
     public static func email(_ raw: String) -> Identity? {
         let value = raw.trimmedWhitespace().lowercased()
         guard let at = value.firstIndex(of: "@"), at != value.startIndex, value.index(after: at) != value.endIndex,
-              !value.contains(where: { $0.isWhitespace })
+              !value.unicodeScalars.contains(where: { $0.isASCII ? $0.value <= 0x20 : $0.properties.isWhitespace })
         else { return nil }
         return Identity(kind: .email, value: value)
     }

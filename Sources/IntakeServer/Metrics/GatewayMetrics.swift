@@ -33,20 +33,32 @@ public final class GatewayMetrics: IngestObserver, WebhookObserver, Sendable {
     public func didCommit(outcomes: [IngestOutcome], requests: [IngestRequest], duration: Duration) {
         commitTimer.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
         batchSize.record(outcomes.count)
+        // Tallied per group first: one counter update per kind of outcome, not per message, on the commit path.
+        var messages: [MessageTally: Int64] = [:]
+        var opened: [String: Int64] = [:]
+        var quarantined = 0
         for (outcome, request) in zip(outcomes, requests) {
             switch (outcome, request.item) {
             case (.stored(let receipt), .message(let message)):
-                messages(channel: message.channel.rawValue, outcome: receipt.duplicate ? "duplicate" : "stored")
-                if receipt.openedCase {
-                    counter("intake_cases_opened_total", [("channel", message.channel.rawValue)]).increment()
-                }
+                messages[MessageTally(channel: message.channel.rawValue, outcome: receipt.duplicate ? "duplicate" : "stored"), default: 0] += 1
+                if receipt.openedCase { opened[message.channel.rawValue, default: 0] += 1 }
             case (.quarantined, .quarantine(let entry)):
-                messages(channel: entry.adapter, outcome: "quarantined")
-                adjustQuarantine(by: 1)
+                messages[MessageTally(channel: entry.adapter, outcome: "quarantined"), default: 0] += 1
+                quarantined += 1
             default:
                 break
             }
         }
+        for (tally, count) in messages {
+            counter("intake_messages_total", [("channel", tally.channel), ("outcome", tally.outcome)]).increment(by: count)
+        }
+        for (channel, count) in opened { counter("intake_cases_opened_total", [("channel", channel)]).increment(by: count) }
+        if quarantined > 0 { adjustQuarantine(by: quarantined) }
+    }
+
+    private struct MessageTally: Hashable {
+        var channel: String
+        var outcome: String
     }
 
     public func didRefuse(adapter: String, status: Int, label: String) {
@@ -56,10 +68,6 @@ public final class GatewayMetrics: IngestObserver, WebhookObserver, Sendable {
     /// Counts an HTTP request refused before it reached an adapter (auth, size).
     public func refusedRequest(status: Int) {
         counter("intake_http_refused_total", [("status", String(status))]).increment()
-    }
-
-    private func messages(channel: String, outcome: String) {
-        counter("intake_messages_total", [("channel", channel), ("outcome", outcome)]).increment()
     }
 
     /// The counter of `label` with `dimensions`, made on first use.
