@@ -71,6 +71,7 @@ public final class CaseStream: Service, Sendable {
     /// returns once all committed, outcomes in order, or throws the first failure.
     public func submit(_ requests: [IngestRequest]) async throws -> [IngestOutcome] {
         if requests.isEmpty { return [] }
+        if requests.count == 1 { return [try await submit(requests[0])] }  // a webhook's usual one: no group to gather
         return try await withCheckedThrowingContinuation { continuation in
             let group = GroupWaiter(count: requests.count, continuation: continuation)
             enqueue(requests.enumerated().map { Pending(request: $1, waiter: .group(group, $0)) }) {
