@@ -19,18 +19,12 @@ final class EventLogObserver: TransactionObserver, @unchecked Sendable {
     func databaseDidChange(with event: DatabaseEvent) {}
 
     func databaseDidCommit(_ db: Database) {
-        guard let seq = try? Self.lastSeq(db), seq > lastSeq else { return }
+        guard let seq = try? SQLiteCaseStore.latestSequence(db), seq > lastSeq else { return }
         lastSeq = seq
         signal.fire()
     }
 
     func databaseDidRollback(_ db: Database) {}
-
-    /// The sequence number of the newest event (0 for an empty log); `events.seq` is AUTOINCREMENT, so
-    /// SQLite keeps it in `sqlite_sequence`.
-    static func lastSeq(_ db: Database) throws -> Int64 {
-        try db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'events'").first(read: { $0.int64(0) }) ?? 0
-    }
 }
 
 extension SQLiteCaseStore {

@@ -92,7 +92,7 @@ extension SQLiteCaseStore {
 
     public func events(after: Int64, limit: Int, filter: EventFilter) async throws -> EventPage {
         try await pool.read { db in
-            let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM events")) ?? 0
+            let last = try Self.latestSequence(db)
             let through = min(after + Int64(max(1, min(limit, 1000))), last)
             guard through > after, !filter.types.isEmpty else { return EventPage(events: [], readThrough: max(after, through)) }
             // A window of sequence numbers, not a count of rows: the rows left out still move the reader on.
@@ -109,7 +109,12 @@ extension SQLiteCaseStore {
     }
 
     public func latestSequence() async throws -> Int64 {
-        try await pool.read { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM events")) ?? 0 }
+        try await pool.read { db in try Self.latestSequence(db) }
+    }
+
+    /// The sequence number of the newest event, 0 for an empty log.
+    static func latestSequence(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM events")) ?? 0
     }
 
     static func fetchCaseRecord(_ db: Database, id: Int64) throws -> CaseRecord? {
