@@ -51,7 +51,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let config = dir + "/intake.yaml"
         try "adapters: [{kind: generic, name: api}]\nlog: {level: warning}\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let port = Int.random(in: 40001...50000)
+        let port = try LocalPort.free()
         let server = Process()
         server.executableURL = URL(fileURLWithPath: try GatewayProcess.binary())
         server.arguments = ["serve", "--config", config, "--data-dir", dir, "--port", String(port)]

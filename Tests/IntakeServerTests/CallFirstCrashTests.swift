@@ -13,7 +13,7 @@ import Testing
         defer { stub.stop() }
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("crash-page-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
-        let port = Int.random(in: 20000...40000)
+        let port = try LocalPort.free()
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
             try await killAndRestart(stub: stub, dataDir: dataDir, port: port, client: client)

@@ -25,7 +25,7 @@ import Testing
     func killNineMidLoadLosesNoAcknowledgedMessage(_ driver: String) async throws {
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
-        let port = Int.random(in: 20000...40000)
+        let port = try LocalPort.free()
         let store = try await TestStore.fresh(driver)
         let (yaml, environment) = (store.yaml + "adapters: [{kind: generic, name: api}]\n", store.environment)
         let server = try GatewayProcess.launch(dataDir: dataDir, port: port, yaml: yaml, environment: environment)

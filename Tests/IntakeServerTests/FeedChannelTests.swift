@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import IntakeTesting
 import Testing
 
 /// The feed adapter inside the real gateway, polling feeds served by a real HTTP server (python3 http.server).
@@ -19,7 +20,7 @@ import Testing
             </feed>
             """
         try atom.write(to: root.appendingPathComponent("tag.xml"), atomically: true, encoding: .utf8)
-        let port = Int.random(in: 50001...60000)
+        let port = try LocalPort.free()
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         server.arguments = ["python3", "-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", root.path]

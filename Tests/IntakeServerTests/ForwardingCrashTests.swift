@@ -16,7 +16,7 @@ import Testing
         try await stub.scenario(provider: kind, operation: operation, responses: [["status": 500, "after_effect": true, "hold_ms": 8000]])
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("crash-forward-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
-        let port = Int.random(in: 20000...40000)
+        let port = try LocalPort.free()
         let destination = switch kind {
         case "jira": #"{kind: jira, name: jira, base_url: "\#(stub.baseURL)", email: bot@acme.com, api_token: "${TRACKER_TOKEN}", project: SUP}"#
         case "zendesk": #"{kind: zendesk, name: zendesk, base_url: "\#(stub.baseURL)", email: bot@acme.com, api_token: "${TRACKER_TOKEN}"}"#
