@@ -93,33 +93,60 @@ public final class PostgresCaseStore: CaseStore, Sendable {
     /// Waits at most `leaseTimeout` for a connection: while the server is down the pool keeps trying to
     /// reconnect, and a call fails with `StoreError.unreachable` (HTTP 503) instead of waiting for it. Once
     /// `body` has its connection it runs to the end; only the wait is cut short.
+    ///
+    /// A connection that the server ended while it sat in the pool (a restart, an administrator) fails
+    /// the first statement sent on it before the pool has noticed. Nothing of the session ran then, so it
+    /// runs again on another connection, up to `connectionAttempts` times in all. Sessions outside
+    /// `transaction` only read, and a transaction's first statement is `BEGIN`: a first statement is
+    /// always safe to send again.
     func session<T: Sendable>(waitingAtMost limit: Duration? = nil, _ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
-        let lease = LeaseRace()
-        let (client, logger, timeout) = (client, logger, limit ?? leaseTimeout)
-        return try await PostgresFailure.mapping {
-            try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask {
-                    try await client.withConnection { connection in
-                        guard lease.start() else { throw CancellationError() }  // the wait was given up: leave it unused
-                        return try await body(PostgresSession(connection: connection, logger: logger))
-                    }
+        try await PostgresFailure.mapping {
+            var attempt = 1
+            while true {
+                let progress = PostgresSession.Progress()
+                do {
+                    return try await leased(waitingAtMost: limit ?? leaseTimeout, progress: progress, body)
+                } catch let error as PSQLError where attempt < Self.connectionAttempts && progress.mayRunAgain
+                    && PostgresFailure.losesTheConnection(error) {
+                    logger.info("a pooled connection was gone; running the call again on another",
+                                metadata: ["error": "\(PostgresFailure.describe(error))", "attempt": "\(attempt)"])
+                    attempt += 1
                 }
-                group.addTask {
-                    try? await Task.sleep(for: timeout)
-                    return nil
-                }
-                while let next = try await group.next() {
-                    if let value = next {
-                        group.cancelAll()
-                        return value
-                    }
-                    if lease.giveUp() {
-                        group.cancelAll()
-                        throw StoreError.unreachable("PostgreSQL: no connection within \(timeout); is the server reachable?")
-                    }
-                }
-                throw CancellationError()
             }
+        }
+    }
+
+    /// How many connections a session tries when each fails before its first answer.
+    static let connectionAttempts = 3
+
+    /// Runs `body` on a connection leased within `timeout`; `progress` follows the session.
+    private func leased<T: Sendable>(waitingAtMost timeout: Duration, progress: PostgresSession.Progress,
+                                     _ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
+        let lease = LeaseRace()
+        let (client, logger) = (client, logger)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await client.withConnection { connection in
+                    guard lease.start() else { throw CancellationError() }  // the wait was given up: leave it unused
+                    progress.leased()
+                    return try await body(PostgresSession(connection: connection, logger: logger, progress: progress))
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            while let next = try await group.next() {
+                if let value = next {
+                    group.cancelAll()
+                    return value
+                }
+                if lease.giveUp() {
+                    group.cancelAll()
+                    throw StoreError.unreachable("PostgreSQL: no connection within \(timeout); is the server reachable?")
+                }
+            }
+            throw CancellationError()
         }
     }
 

@@ -64,7 +64,25 @@ enum PostgresFailure {
         do {
             return try await body()
         } catch let error as PSQLError {
-            throw StoreError.unavailable("PostgreSQL: \(describe(error))")
+            let message = "PostgreSQL: \(describe(error))"
+            throw losesTheConnection(error) ? StoreError.unreachable(message) : StoreError.unavailable(message)
+        }
+    }
+
+    /// Whether `error` is the connection going away (the server shut down, restarted, or ended it; the
+    /// network failed) rather than an answer to the query: a call then fails as the server being out of
+    /// reach, like one that found no connection, not as a bad request.
+    static func losesTheConnection(_ error: PSQLError) -> Bool {
+        switch error.code {
+        case .clientClosedConnection, .serverClosedConnection, .connectionError, .uncleanShutdown:
+            return true
+        case .server:
+            // Class 08, connection exception; 57P01 to 57P05, the server ending sessions (shutdown, crash
+            // recovery, an administrator's pg_terminate_backend, idle timeouts).
+            let state = error.serverInfo?[.sqlState] ?? ""
+            return state.hasPrefix("08") || state.hasPrefix("57P")
+        default:
+            return false
         }
     }
 

@@ -2,20 +2,40 @@ import Foundation
 import IntakeCore
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// One connection's queries, with rows read by column name: the PostgreSQL counterpart of a GRDB `Database`.
 struct PostgresSession {
     let connection: PostgresConnection
     let logger: Logger
+    /// How far the session got: whether it could run again on another connection.
+    let progress: Progress
+
+    /// Whether a session got a connection and whether the server answered any of its statements: a session
+    /// that got one but no answer ran nothing, and may run again.
+    final class Progress: Sendable {
+        private let state = Atomic<Int>(0)  // 0: no connection yet, 1: leased, 2: answered
+
+        func leased() { state.store(1, ordering: .relaxed) }
+        func answered() { state.store(2, ordering: .relaxed) }
+        var mayRunAgain: Bool { state.load(ordering: .relaxed) == 1 }
+    }
 
     func execute(_ query: PostgresQuery) async throws {
-        try await connection.query(query, logger: logger).consume()
+        try await rows(query).consume()
+    }
+
+    /// Sends `query` and returns its rows once the server began to answer.
+    private func rows(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+        let rows = try await connection.query(query, logger: logger)
+        progress.answered()
+        return rows
     }
 
     /// The first row's value, or nil when there is none.
     func first<T>(_ query: PostgresQuery, _ read: (PostgresColumns) throws -> T) async throws -> T? {
         var found: T?
-        for try await row in try await connection.query(query, logger: logger) where found == nil {
+        for try await row in try await rows(query) where found == nil {
             found = try read(PostgresColumns(row: row.makeRandomAccess()))
         }
         return found
@@ -23,7 +43,7 @@ struct PostgresSession {
 
     func all<T>(_ query: PostgresQuery, _ read: (PostgresColumns) throws -> T) async throws -> [T] {
         var values: [T] = []
-        for try await row in try await connection.query(query, logger: logger) {
+        for try await row in try await rows(query) {
             values.append(try read(PostgresColumns(row: row.makeRandomAccess())))
         }
         return values
