@@ -45,7 +45,12 @@ import Testing
         #expect(refused.status == 503, "\(refused.body)")
         #expect(refused.headers["Content-Type"].first == "application/problem+json")
         try await server.giveBack(url)
-        #expect(try await gw.request(.GET, "/readyz", token: nil).status == 200)
+        // The pool reconnects after a backoff of its own: ready again within seconds, not necessarily at once.
+        let givenBack = ContinuousClock.now
+        _ = try await eventually(within: .seconds(20), every: .milliseconds(100)) {
+            try await gw.request(.GET, "/readyz", token: nil).status == 200 ? true : nil
+        }
+        print("postgres outage: /readyz answered 200 again \(ContinuousClock.now - givenBack) after the database was given back")
         let accepted = try await gw.post(#"{"external_id":"o-1","sender":{"email":"ann@example.com"},"body":"It broke"}"#)
         #expect(accepted.status == 202 && accepted.object["duplicate"] as? Bool == false, "the refused post was not stored, and is taken now")
         try await gw.stop()
