@@ -160,7 +160,14 @@ let package = Package(
         ),
         .testTarget(name: "IntakePolicyTests", dependencies: ["IntakePolicy", "IntakeCore"]),
         .testTarget(name: "IntakeCoreTests", dependencies: ["IntakeCore", "IntakeTesting"]),
-        .testTarget(name: "IntakeStoreTests", dependencies: ["IntakeStore", "IntakeCore", "IntakeTesting", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
+        .testTarget(
+            name: "IntakeStoreTests",
+            dependencies: [
+                "IntakeStore", "IntakeCore", "IntakeTesting", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // Migration tests write rows of earlier schema versions straight to each database.
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .testTarget(
             name: "IntakeServerTests",
             dependencies: [

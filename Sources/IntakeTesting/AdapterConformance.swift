@@ -7,15 +7,20 @@ import ServiceLifecycle
 ///
 /// Each check throws `ConformanceFailure` with what went wrong, so it works under swift-testing and XCTest:
 /// `try await AdapterConformance.webhook(adapter, store: store, valid: request, malformed: bad, forged: forged, secrets: [secret])`.
+/// Every log line written while a check runs (`ConformanceLog`: the core's and the adapter's) is checked for
+/// the secrets too.
 public enum AdapterConformance {
     /// Webhook adapters: a duplicate is stored once, the answer comes only after commit, malformed input is
-    /// refused or quarantined (never lost, never a case), forged input is refused, and no secret leaks.
+    /// refused with a 4xx and its reason (the sender keeps it) or quarantined (never lost, never a case),
+    /// forged input is refused, and no secret is in any answer, error or log line.
     public static func webhook(
         _ adapter: any WebhookAdapter, store: any CaseStore, valid: WebhookRequest, malformed: WebhookRequest? = nil,
         forged: WebhookRequest? = nil, secrets: [String] = []
     ) async throws {
-        let stream = CaseStream(store: store, logger: quietLogger)
-        let pipeline = WebhookPipeline(adapter: adapter, stream: stream, logger: quietLogger)
+        let logger = ConformanceLog.kitLogger()
+        let mark = ConformanceLog.mark()
+        let stream = CaseStream(store: store, logger: logger)
+        let pipeline = WebhookPipeline(adapter: adapter, stream: stream, logger: logger)
         try await withStream(stream) {
             let first = try await pipeline.handle(valid)
             guard case .answered(let answer, let outcomes) = first, case .stored(let receipt)? = outcomes.first, !receipt.duplicate else {
@@ -54,39 +59,74 @@ public enum AdapterConformance {
                 try noSecret(in: reason, secrets)
             }
         }
+        try noSecretLogged(since: mark, secrets)
     }
 
     /// Polling adapters: a failed store leaves the cursor where it was (and the source is told), a successful
-    /// poll moves it, polling again stores nothing twice, and the service stops promptly on graceful shutdown.
-    /// `deliver` puts `count` new items at the source (mail in a mailbox, entries in a feed).
+    /// poll moves it, polling again stores nothing twice, items fetched again from an earlier cursor are
+    /// stored once, input that cannot be normalized is quarantined (no case, and the cursor moves past it),
+    /// the service stops promptly on graceful shutdown, and no secret is in any error or log line.
+    /// `deliver` puts `count` new items at the source (mail in a mailbox, entries in a feed);
+    /// `deliverMalformed`, when given, puts one item there the adapter cannot normalize. `pollGap` is the
+    /// time between two polls on the kit's clock: longer than any interval the adapter keeps per source.
     public static func polling(
-        _ adapter: any PollingAdapter, store: FailingCaseStore, cursorKey: String, secrets: [String] = [],
-        deliver: (Int) async throws -> Void
+        _ adapter: any PollingAdapter, store: FailingCaseStore, cursorKey: String, secrets: [String] = [], pollGap: Duration = .seconds(3600),
+        deliver: (Int) async throws -> Void, deliverMalformed: (() async throws -> Void)? = nil
     ) async throws {
-        let stream = CaseStream(store: store, logger: quietLogger)
+        let logger = ConformanceLog.kitLogger()
+        let mark = ConformanceLog.mark()
+        let stream = CaseStream(store: store, logger: logger)
         let health = AdapterHealth()
         let clock = TestClock()
-        let service = PollingAdapterService(adapter: adapter, stream: stream, store: store, health: health, clock: clock, logger: quietLogger)
+        let service = PollingAdapterService(adapter: adapter, stream: stream, store: store, health: health, clock: clock, logger: logger)
+        // Each poll comes `pollGap` after the last on the kit's clock, so a source an adapter fetches on a
+        // schedule of its own (a feed's interval) is due again.
+        func poll() async throws -> Int {
+            clock.advance(by: pollGap)
+            return try await service.pollOnce()
+        }
         try await withStream(stream) {
+            try await deliver(1)
+            try expect(try await poll() >= 1, "a first poll must store what was delivered")
+            let first = try await store.cursor(key: cursorKey)
+            try expect(first != nil, "the cursor must be stored with the first items")
             try await deliver(2)
-            let before = try await store.cursor(key: cursorKey)
             store.setFailing(true)
             do {
-                try await service.pollOnce()
+                _ = try await poll()
                 throw ConformanceFailure("a poll whose store failed must throw")
             } catch let error as StoreError {
                 try noSecret(in: String(describing: error), secrets)
             }
             store.setFailing(false)
-            try expect(try await store.cursor(key: cursorKey) == before, "the cursor moved although nothing was stored")
-            let stored = try await service.pollOnce()
+            try expect(try await store.cursor(key: cursorKey) == first, "the cursor moved although nothing was stored")
+            let stored = try await poll()
             try expect(stored >= 2, "a poll after recovery must store what was delivered (stored \(stored))")
             let after = try await store.cursor(key: cursorKey)
-            try expect(after != nil && after != before, "the cursor must move once items are stored")
-            try expect(try await service.pollOnce() == 0, "a second poll must find nothing new")
+            try expect(after != nil && after != first, "the cursor must move once items are stored")
+            try expect(try await poll() == 0, "a second poll must find nothing new")
+
+            // The source hands out again what came after an earlier cursor (a position lost, a restored backup).
+            let messages = try await storedMessageCount(store)
+            try await store.setCursor(key: cursorKey, value: first!)
+            _ = try await poll()
+            try expect(try await storedMessageCount(store) == messages, "items fetched again must be stored once")
+
+            if let deliverMalformed {
+                let cases = try await store.cases(CaseQuery(limit: 500)).count
+                let quarantined = try await store.quarantineCount()
+                let cursor = try await store.cursor(key: cursorKey)
+                try await deliverMalformed()
+                _ = try await poll()
+                try expect(try await store.quarantineCount() == quarantined + 1, "input that cannot be normalized must be quarantined")
+                try expect(try await store.cases(CaseQuery(limit: 500)).count == cases, "quarantined input must not open a case")
+                try expect(try await store.cursor(key: cursorKey) != cursor, "the cursor must move past quarantined input")
+                _ = try await poll()
+                try expect(try await store.quarantineCount() == quarantined + 1, "quarantined input must not be fetched again")
+            }
         }
         // Graceful shutdown ends the loop, even while it waits for the next poll.
-        let group = ServiceGroup(services: [service], logger: quietLogger)
+        let group = ServiceGroup(services: [service], logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             while clock.sleeperCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
@@ -96,6 +136,27 @@ public enum AdapterConformance {
         for entry in health.snapshot() {
             if case .failing(let error) = entry.status { try noSecret(in: error, secrets) }
         }
+        try noSecretLogged(since: mark, secrets)
+    }
+
+    /// Messages stored so far, counted by their `message.received` events.
+    private static func storedMessageCount(_ store: any CaseStore) async throws -> Int {
+        var count = 0
+        var after: Int64 = 0
+        while true {
+            let page = try await store.events(after: after, limit: 1000)
+            count += page.filter { $0.type == .messageReceived }.count
+            guard let last = page.last else { return count }
+            after = last.seq
+        }
+    }
+
+    /// Fails when any secret is in a line logged since `mark`.
+    private static func noSecretLogged(since mark: Int, _ secrets: [String]) throws {
+        guard let lines = ConformanceLog.lines(since: mark) else {
+            throw ConformanceFailure("more lines were logged during the check than ConformanceLog keeps; some went unread")
+        }
+        for line in lines { try noSecret(in: line, secrets) }
     }
 
     private static func withStream(_ stream: CaseStream, _ body: () async throws -> Void) async throws {
@@ -122,12 +183,6 @@ public enum AdapterConformance {
     private static func expect(_ condition: Bool, _ message: String) throws {
         if !condition { throw ConformanceFailure(message) }
     }
-
-    static let quietLogger: Logger = {
-        var logger = Logger(label: "conformance")
-        logger.logLevel = .critical
-        return logger
-    }()
 }
 
 /// A conformance check that did not hold.

@@ -9,6 +9,7 @@ public final class FailingCaseStore: CaseStore, Sendable {
     private let poison = Mutex<(@Sendable (IngestRequest) -> Bool)?>(nil)
     private let unreachable = Mutex(false)
     private let calls = Mutex(0)
+    private let corrupt = Mutex<Set<Int64>>([])
 
     public init(wrapping base: any CaseStore) { self.base = base }
 
@@ -20,6 +21,10 @@ public final class FailingCaseStore: CaseStore, Sendable {
 
     /// While set, every ingest throws `StoreError.unreachable` (the store's server is down).
     public func setUnreachable(_ value: Bool) { unreachable.withLock { $0 = value } }
+
+    /// Reading these quarantine entries throws `StoreError.corrupt`, as when a payload's bytes no longer
+    /// match their digest.
+    public func corruptQuarantineEntries(_ ids: Set<Int64>) { corrupt.withLock { $0 = ids } }
 
     /// How many times `ingest` was called.
     public var ingestCalls: Int { calls.withLock { $0 } }
@@ -54,7 +59,10 @@ public final class FailingCaseStore: CaseStore, Sendable {
     public func addIdentity(contactID: Int64, _ identity: Identity) async throws -> Contact { try await base.addIdentity(contactID: contactID, identity) }
     public func setAbusive(contactID: Int64, _ abusive: Bool) async throws -> Contact { try await base.setAbusive(contactID: contactID, abusive) }
     public func quarantine(status: QuarantineStatus?, limit: Int) async throws -> [QuarantineEntry] { try await base.quarantine(status: status, limit: limit) }
-    public func quarantineEntry(id: Int64) async throws -> QuarantineEntry? { try await base.quarantineEntry(id: id) }
+    public func quarantineEntry(id: Int64) async throws -> QuarantineEntry? {
+        if corrupt.withLock({ $0.contains(id) }) { throw StoreError.corrupt("injected: quarantine entry \(id)'s payload no longer matches its SHA-256") }
+        return try await base.quarantineEntry(id: id)
+    }
     public func recordRetry(quarantineID: Int64, reason: String?, messageID: Int64?) async throws {
         try await base.recordRetry(quarantineID: quarantineID, reason: reason, messageID: messageID)
     }
@@ -64,5 +72,5 @@ public final class FailingCaseStore: CaseStore, Sendable {
     public func consumerPosition(_ consumer: String) async throws -> Int64 { try await base.consumerPosition(consumer) }
     public func storedConsumerPosition(_ consumer: String) async throws -> Int64? { try await base.storedConsumerPosition(consumer) }
     public func setConsumerPosition(_ consumer: String, _ seq: Int64) async throws { try await base.setConsumerPosition(consumer, seq) }
-    public func rawPayload(sha256: String) async throws -> RawPayload? { try await base.rawPayload(sha256: sha256) }
+    public func rawPayload(messageID: Int64) async throws -> RawPayload? { try await base.rawPayload(messageID: messageID) }
 }

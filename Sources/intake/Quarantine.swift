@@ -19,7 +19,7 @@ struct QuarantineCommand: AsyncParsableCommand {
             let entries = try await openStore(options).quarantine(status: all ? nil : .pending, limit: 1000)
             if json { return printJSON(entries.map(API.QuarantineBody.init)) }
             printTable([["ID", "ADAPTER", "RECEIVED", "STATUS", "TRIES", "SIZE", "REASON"]] + entries.map {
-                [String($0.id), $0.adapter, shortDate($0.receivedAt), $0.status.rawValue, String($0.attempts), String($0.raw.bytes.count), $0.reason]
+                [String($0.id), $0.adapter, shortDate($0.receivedAt), $0.status.rawValue, String($0.attempts), String($0.rawSize), $0.reason]
             })
         }
     }
@@ -46,7 +46,12 @@ struct QuarantineCommand: AsyncParsableCommand {
                 if let id { return [(id, try await gateway.retrier.retry(id: id))] }
                 return try await gateway.retrier.retryAll()
             }
-            var failed = false
+            let failed = results.contains { if case .stillFailing = $0.result { true } else { false } }
+            if json {
+                printJSON(results.map { RetryOutcome(id: $0.id, $0.result) })
+                if failed { throw ExitCode(1) }
+                return
+            }
             for (id, result) in results {
                 switch result {
                 case .released(let messageID, let caseID):
@@ -54,12 +59,37 @@ struct QuarantineCommand: AsyncParsableCommand {
                 case .alreadyReleased:
                     print("\(id): already released")
                 case .stillFailing(let reason):
-                    failed = true
                     print("\(id): still failing: \(reason)")
                 }
             }
             if results.isEmpty { print("nothing to retry") }
             if failed { throw ExitCode(1) }
+        }
+    }
+
+    /// One retry's result as `--json` prints it.
+    struct RetryOutcome: Encodable {
+        var id: Int64
+        /// `released`, `already_released` or `still_failing`.
+        var result: String
+        var messageId: Int64?
+        var caseId: String?
+        var reason: String?
+
+        init(id: Int64, _ result: QuarantineRetrier.Result) {
+            self.id = id
+            switch result {
+            case .released(let messageID, let caseID):
+                self.result = "released"
+                messageId = messageID
+                caseId = caseID.map(CaseReference.format)
+            case .alreadyReleased(let messageID):
+                self.result = "already_released"
+                messageId = messageID
+            case .stillFailing(let reason):
+                self.result = "still_failing"
+                self.reason = reason
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import IntakeCore
 import IntakeForwarding
@@ -13,6 +14,23 @@ import Testing
     /// Runs `body` with a fresh stub and harness, and always stops both.
     func with(_ kind: String, timeout: Duration = .seconds(5), _ body: (ForwardingHarness) async throws -> Void) async throws {
         try await ProviderStub.withHarness({ try ForwardingHarness(kind: kind, stub: $0, timeout: timeout) }, body)
+    }
+
+    /// Printed, reflected or dumped (a log line, an error), no tracker shows its token, plain or as the
+    /// Basic credentials it sends.
+    @Test(arguments: ["jira", "zendesk", "github", "linear", "webhook"])
+    func aTrackerNeverPrintsItsToken(kind: String) {
+        let token = ForwardingHarness.token
+        let tracker: any Tracker = kind == "webhook"
+            ? WebhookTracker(http: TrackerHTTP(client: HTTPClient.shared, baseURL: "http://127.0.0.1:9", headers: [], timeout: .seconds(1), secrets: [token]),
+                             url: "http://127.0.0.1:9/hook", secret: token)
+            : ForwardingHarness.tracker(kind, base: "http://127.0.0.1:9", client: HTTPClient.shared, timeout: .seconds(1), clock: SystemClock())
+        var dumped = ""
+        dump(tracker, to: &dumped)
+        let basic = Data("bot@acme.com:\(token)".utf8).base64EncodedString()
+        for text in [String(describing: tracker), String(reflecting: tracker), dumped] {
+            #expect(!text.contains(token) && !text.contains(basic), "\(kind): \(text)")
+        }
     }
 
     @Test(arguments: ["jira", "zendesk", "github", "linear"])

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOHTTP1
 import Foundation
+import IntakeCore
 import IntakeServer
 import Testing
 
@@ -33,6 +34,52 @@ import Testing
     }
 
     @Test(arguments: ["sqlite", "postgres"])
+    func casesAreFilteredByContactAndTimeAndPaged(_ driver: String) async throws {
+        let gw = try await TestGateway.start(store: try await TestStore.fresh(driver))
+        let ann = try await gw.post(#"{"external_id":"f-1","sender":{"email":"ann@example.com"},"body":"one"}"#)
+        _ = try await gw.post(#"{"external_id":"f-2","sender":{"email":"bob@example.com"},"body":"two"}"#)
+        _ = try await gw.post(#"{"external_id":"f-3","sender":{"email":"ann@example.com"},"body":"three","subject":"another problem"}"#)
+        func ids(_ query: String) async throws -> [String] {
+            let page = json(try await gw.request(.GET, "/v1/cases?\(query)").body)
+            return (page["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+        }
+        let contact = try #require(ann.object["contact_id"] as? Int)
+        #expect(try await ids("contact=\(contact)") == ["C-3", "C-1"])
+        #expect(try await ids("since=2000-01-01T00:00:00Z").count == 3)
+        #expect(try await ids("since=2999-01-01T00:00:00Z").isEmpty)
+        let first = json(try await gw.request(.GET, "/v1/cases?limit=2").body)
+        #expect((first["items"] as? [Any])?.count == 2 && first["next"] as? String == "C-2")
+        #expect(try await ids("limit=2&before=C-2") == ["C-1"])
+        #expect(try await gw.request(.GET, "/v1/cases?since=yesterday").status == 400)
+        #expect(try await gw.request(.GET, "/v1/cases?contact=none").status == 400)
+        try await gw.stop()
+    }
+
+    @Test(arguments: ["sqlite", "postgres"])
+    func aMessagesRawPayloadIsServedAsReceivedWithItsDigest(_ driver: String) async throws {
+        let gw = try await TestGateway.start(store: try await TestStore.fresh(driver))
+        let body = #"{"external_id":"r-1", "sender":{"email":"ann@example.com"},"body":"It broke \u00e9"}"#
+        let posted = try await gw.post(body)
+        let id = try #require(posted.object["message_id"] as? Int)
+        let raw = try await gw.request(.GET, "/v1/messages/\(id)/raw")
+        #expect(raw.status == 200 && raw.body == body, "the bytes posted, spacing and escapes included")
+        #expect(raw.headers.first(name: "content-type") == "application/json")
+        #expect(raw.headers.first(name: "x-content-type-options") == "nosniff" && raw.headers.first(name: "content-security-policy") == "sandbox")
+        let hex = RawPayload.hexDigest(Data(body.utf8))
+        let digest = stride(from: 0, to: hex.count, by: 2).map { offset in
+            UInt8(hex.dropFirst(offset).prefix(2), radix: 16)!
+        }
+        #expect(raw.headers.first(name: "repr-digest") == "sha-256=:\(Data(digest).base64EncodedString()):")
+        let detail = json(try await gw.request(.GET, "/v1/cases/C-1").body)
+        #expect(((detail["messages"] as? [[String: Any]])?.first?["raw_sha256"] as? String) == hex)
+        #expect(try await gw.request(.GET, "/v1/messages/\(id + 1000)/raw").status == 404)
+        #expect(try await gw.request(.GET, "/v1/messages/abc/raw").status == 404)
+        #expect(try await gw.request(.GET, "/v1/messages/\(id)/raw", token: nil).status == 401)
+        #expect(try await gw.request(.GET, "/v1/messages/\(id)/raw", token: "form-token-0123456789").status == 403)
+        try await gw.stop()
+    }
+
+    @Test(arguments: ["sqlite", "postgres"])
     func everyErrorHasItsStatusAndAProblemDocument(_ driver: String) async throws {
         let gw = try await TestGateway.start(store: try await TestStore.fresh(driver))
         let valid = #"{"sender":{"email":"a@example.com"},"body":"x"}"#
@@ -61,6 +108,11 @@ import Testing
         // No secret appears in any answer.
         let bad = try await gw.request(.POST, "/v1/messages", json: valid, token: "wrong-token-value")
         #expect(!bad.body.contains(TestGateway.adminToken) && !bad.body.contains("wrong-token-value"))
+        // While not ready (here: stopping, as after SIGTERM), /readyz answers 503 with the reason. (A post
+        // refused with 503 while the store is away: PostgresGatewayTests.)
+        gw.gateway.readiness.markNotReady("shutting down")
+        let readyz = try await gw.request(.GET, "/readyz")
+        #expect(readyz.status == 503 && json(readyz.body)["reason"] as? String == "shutting down")
         try await gw.stop()
     }
 
@@ -105,8 +157,11 @@ import Testing
         #expect(listed.count == 1 && (listed[0]["reason"] as? String ?? "").contains("default_region"))
         let stillFailing = try await gw.request(.POST, "/v1/quarantine/\(id)/retry")
         #expect(stillFailing.status == 422 && json(stillFailing.body)["released"] as? Bool == false)
+        #expect(stillFailing.headers["Content-Type"].first == "application/problem+json")
+        #expect((json(stillFailing.body)["reason"] as? String ?? "").contains("default_region") && json(stillFailing.body)["status"] as? Int == 422)
         #expect(try await gw.request(.POST, "/v1/quarantine/\(id)/retry", token: "rep-token-0123456789").status == 403)
         #expect(try await gw.request(.GET, "/metrics").body.contains("intake_quarantine_size 1"))
+        #expect(try await gw.request(.GET, "/metrics").body.contains(#"intake_messages_total{channel="api",outcome="quarantined"} 1"#))
         try await gw.stop()
 
         // Restart on the same data with the fix: the entry is still there and now releases into a case.
@@ -119,6 +174,11 @@ import Testing
         #expect(((detail["contact"] as? [String: Any])?["identities"] as? [[String: Any]])?.first?["value"] as? String == "+14155550100")
         #expect(try await fixed.request(.POST, "/v1/quarantine/\(id)/retry").status == 409)
         #expect((json(try await fixed.request(.GET, "/v1/quarantine").body)["items"] as? [Any])?.isEmpty == true)
+        #expect(try await fixed.request(.GET, "/metrics").body.contains("intake_quarantine_size 0"))
+        // Quarantined behind this gateway's back (the CLI, another instance): the next scrape counts it.
+        _ = try await fixed.gateway.store.ingest([.quarantine(QuarantineRequest(
+            adapter: "api", receivedAt: Date(), reason: "elsewhere", raw: RawPayload(contentType: "text/plain", bytes: Data("x".utf8))))])
+        #expect(try await fixed.request(.GET, "/metrics").body.contains("intake_quarantine_size 1"))
         try await fixed.stop()
     }
 

@@ -43,7 +43,7 @@ import Testing
         #expect(notReady.status == 503 && notReady.body.contains("the database cannot be reached"), "\(notReady.body)")
         let refused = try await gw.request(.POST, "/v1/messages", json: #"{"external_id":"o-1","sender":{"email":"ann@example.com"},"body":"It broke"}"#)
         #expect(refused.status == 503, "\(refused.body)")
-        #expect(refused.headers["Content-Type"].first == "application/problem+json")
+        #expect(refused.headers["Content-Type"].first == "application/problem+json" && refused.headers["Retry-After"].first == "5")
         try await server.giveBack(url)
         // The pool reconnects after a backoff of its own: ready again within seconds, not necessarily at once.
         let givenBack = ContinuousClock.now

@@ -134,14 +134,16 @@ import Testing
         await closeStore(store)
     }
 
-    @Test(arguments: StoreKind.allCases) func rawPayloadIsContentAddressedAndKeptByteForByte(_ kind: StoreKind) async throws {
+    @Test(arguments: StoreKind.allCases) func rawPayloadIsKeptByteForByteWithItsDigest(_ kind: StoreKind) async throws {
         let store = try await makeStore(kind)
         let stored = try await store.ingest([.message(message("m1"))])[0].receipt!
         let detail = try await store.caseDetail(id: stored.caseID!)!
-        // A case's messages name their payload; the bytes come from the store by that address.
+        // A case's messages name their payload by its digest; the bytes come from the store by message.
         let raw = detail.messages[0].message.raw
-        #expect(raw.bytes.isEmpty && raw.sha256 == RawPayload.hexDigest(Data("raw m1".utf8)))
-        #expect(try await store.rawPayload(sha256: raw.sha256)?.bytes == Data("raw m1".utf8))
+        #expect(raw.bytes.isEmpty && raw.sha256 == RawPayload.hexDigest(Data("raw m1".utf8)) && raw.contentType == "text/plain")
+        let bytes = try #require(try await store.rawPayload(messageID: stored.messageID))
+        #expect(bytes.bytes == Data("raw m1".utf8) && bytes.sha256 == raw.sha256 && bytes.contentType == "text/plain")
+        #expect(try await store.rawPayload(messageID: stored.messageID + 1000) == nil)
         await closeStore(store)
     }
 
@@ -175,7 +177,7 @@ import Testing
         let detail = try #require(try await store.caseDetail(id: joined.caseID!))
         #expect(detail.messages.map(\.message.body) == ["Please call me back at once."])
         #expect(detail.messages[0].message.externalID == "joined:g1")
-        let raw = try await store.rawPayload(sha256: detail.messages[0].message.raw.sha256)
+        let raw = try await store.rawPayload(messageID: joined.messageID)
         #expect(raw.map { String(decoding: $0.bytes, as: UTF8.self) } == "raw part-1\nraw part-2\nraw part-3")
         await closeStore(store)
     }

@@ -50,7 +50,10 @@ final class ListAdapter: PollingAdapter, Sendable {
         let adapter = ListAdapter(name: "list")
         try await AdapterConformance.polling(adapter, store: store, cursorKey: "list") { count in
             adapter.deliver((0..<count).map { "m\($0)-\(UUID().uuidString.prefix(6))" })
+        } deliverMalformed: {
+            adapter.deliver(["garbage"])
         }
+        // The kit delivered 1 + 2 items and one it quarantined: the cursor is at 4.
         adapter.deliver(["garbage", "fine"])
         let stream = CaseStream(store: store, logger: Logger(label: "t"))
         let service = PollingAdapterService(adapter: adapter, stream: stream, store: store, health: AdapterHealth(), clock: TestClock(), logger: Logger(label: "t"))
@@ -62,9 +65,9 @@ final class ListAdapter: PollingAdapter, Sendable {
             return stored
         }
         #expect(stored == 2)
-        #expect(try await store.quarantineCount() == 1)
-        #expect(try await store.cursor(key: "list") == "4")
-        #expect(adapter.acknowledged.withLock { $0 }.suffix(2) == ["2", "3"])
+        #expect(try await store.quarantineCount() == 2)
+        #expect(try await store.cursor(key: "list") == "6")
+        #expect(adapter.acknowledged.withLock { $0 }.suffix(2) == ["4", "5"])
     }
 
     @Test func oneFailingAdapterBacksOffAndIsReportedWhileAnotherKeepsIngesting() async throws {

@@ -110,3 +110,9 @@ public struct PollingAdapterService: Service {
         return .milliseconds(Int64(seconds * 1000 * Double.random(in: 0.8...1.0)))
     }
 }
+
+extension PollingAdapterService: CustomStringConvertible {
+    /// Its adapter by name only: ServiceGroup logs each service's description, and the adapter's
+    /// configuration holds its credentials.
+    public var description: String { "PollingAdapterService(adapter: \(adapter.name))" }
+}

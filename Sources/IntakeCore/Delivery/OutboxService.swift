@@ -169,3 +169,9 @@ public struct OutboxService: Service {
 public protocol DeliveryObserver: Sendable {
     func attempted(_ attempts: [DeliveryAttempt]) async
 }
+
+extension OutboxService: CustomStringConvertible {
+    /// Its destination by name only: ServiceGroup logs each service's description, and a destination
+    /// holds its API token.
+    public var description: String { "OutboxService(destination: \(destination.name))" }
+}

@@ -6,7 +6,11 @@ public struct QuarantineEntry: Codable, Sendable, Equatable {
     public var adapter: String
     public var receivedAt: Date
     public var reason: String
+    /// The payload; in a listing without its bytes (`RawPayload(storedAt:)`, see `rawSize`): read the entry
+    /// by id for them.
     public var raw: RawPayload
+    /// The payload's size in bytes, also when `raw` carries none.
+    public var rawSize: Int
     public var status: QuarantineStatus
     public var attempts: Int
     /// The message it became once a retry succeeded.
@@ -14,8 +18,9 @@ public struct QuarantineEntry: Codable, Sendable, Equatable {
 
     public init(
         id: Int64, adapter: String, receivedAt: Date, reason: String, raw: RawPayload, status: QuarantineStatus,
-        attempts: Int, messageID: Int64?
+        attempts: Int, messageID: Int64?, rawSize: Int? = nil
     ) {
+        self.rawSize = rawSize ?? raw.bytes.count
         self.id = id
         self.adapter = adapter
         self.receivedAt = receivedAt

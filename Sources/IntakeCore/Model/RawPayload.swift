@@ -1,7 +1,8 @@
 import Crypto
 import Foundation
 
-/// The bytes a channel delivered, kept exactly, addressed by their SHA-256 so any message can be re-normalized.
+/// The bytes a channel delivered, kept exactly with their SHA-256 so any message can be re-normalized from
+/// bytes known to be the ones received.
 public struct RawPayload: Codable, Sendable, Equatable {
     /// The media type of `bytes` (`application/json`, `message/rfc822`, `application/x-www-form-urlencoded`).
     public var contentType: String
@@ -18,9 +19,18 @@ public struct RawPayload: Codable, Sendable, Equatable {
         self.sha256 = Self.hexDigest(bytes)
     }
 
-    /// A stored payload named by its address without its bytes (`bytes` is empty): what a case's
+    /// A payload read back from a store with the digest stored beside it: fails when the bytes no longer
+    /// hash to that digest, so a payload changed on disk is never re-normalized as if it were the original.
+    public init(stored sha256: String, contentType: String, bytes: Data, metadata: [String: String]) throws {
+        self.init(contentType: contentType, bytes: bytes, metadata: metadata)
+        guard self.sha256 == sha256 else {
+            throw StoreError.corrupt("a stored raw payload no longer matches its SHA-256 \(sha256): its bytes hash to \(self.sha256)")
+        }
+    }
+
+    /// A stored payload named by its digest without its bytes (`bytes` is empty): what a case's
     /// messages carry when read back, so reading a case never loads every attachment; the store's
-    /// `rawPayload(sha256:)` returns the bytes.
+    /// `rawPayload(messageID:)` returns the bytes.
     public init(storedAt sha256: String, contentType: String, metadata: [String: String] = [:]) {
         self.contentType = contentType
         self.bytes = Data()
@@ -28,8 +38,8 @@ public struct RawPayload: Codable, Sendable, Equatable {
         self.sha256 = sha256
     }
 
-    /// Hex SHA-256 of the bytes: the payload's address in the store. Computed once, where the payload is
-    /// made (on the request's own task), so the single store writer does not spend its time hashing.
+    /// Hex SHA-256 of the bytes, stored with them and checked when they are read back. Computed once, where
+    /// the payload is made (on the request's own task), so the single store writer does not spend its time hashing.
     public private(set) var sha256: String
 
     private enum CodingKeys: String, CodingKey { case contentType, bytes, metadata }

@@ -28,7 +28,9 @@ public protocol CaseStore: Sendable {
     func addIdentity(contactID: Int64, _ identity: Identity) async throws -> Contact
     func setAbusive(contactID: Int64, _ abusive: Bool) async throws -> Contact
 
+    /// Quarantine entries in order, their payloads without bytes (a listing of large mails stays small).
     func quarantine(status: QuarantineStatus?, limit: Int) async throws -> [QuarantineEntry]
+    /// One entry with its payload's bytes, checked against their digest.
     func quarantineEntry(id: Int64) async throws -> QuarantineEntry?
     /// Records a failed retry (its new reason), or a successful one (the message it became).
     func recordRetry(quarantineID: Int64, reason: String?, messageID: Int64?) async throws
@@ -44,13 +46,14 @@ public protocol CaseStore: Sendable {
     func storedConsumerPosition(_ consumer: String) async throws -> Int64?
     func setConsumerPosition(_ consumer: String, _ seq: Int64) async throws
 
-    /// The raw payload stored under a SHA-256 address.
-    func rawPayload(sha256: String) async throws -> RawPayload?
+    /// The raw payload a stored message was normalized from, its bytes checked against their SHA-256
+    /// (`StoreError.corrupt` when they no longer match); nil when there is no such message.
+    func rawPayload(messageID: Int64) async throws -> RawPayload?
 }
 
 /// Why a store call failed: a public struct over a private enum, so cases can grow.
 public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable {
-    private enum Code: Equatable { case notFound, conflict, unavailable, unreachable }
+    private enum Code: Equatable { case notFound, conflict, unavailable, unreachable, corrupt }
     private let code: Code
     public let message: String
 
@@ -60,7 +63,11 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable {
     /// The store's server cannot be reached at all: every call fails alike until it is back.
     public static func unreachable(_ message: String) -> StoreError { StoreError(code: .unreachable, message: message) }
 
+    /// Stored data failed its own check (a raw payload whose bytes no longer match their digest).
+    public static func corrupt(_ message: String) -> StoreError { StoreError(code: .corrupt, message: message) }
+
     public var isNotFound: Bool { code == .notFound }
+    public var isCorrupt: Bool { code == .corrupt }
     public var isConflict: Bool { code == .conflict }
     public var isUnavailable: Bool { code == .unavailable || code == .unreachable }
     public var isUnreachable: Bool { code == .unreachable }

@@ -226,3 +226,8 @@ public struct IntakeUnavailable: Error, Sendable, CustomStringConvertible {
     public init(reason: String) { self.reason = reason }
     public var description: String { reason }
 }
+
+extension CaseStream: CustomStringConvertible {
+    /// A name for ServiceGroup's log lines, which print each service's description.
+    public var description: String { "CaseStream" }
+}

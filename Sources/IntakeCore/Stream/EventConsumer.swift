@@ -283,3 +283,9 @@ private final class PositionCache: @unchecked Sendable {
         }
     }
 }
+
+extension EventConsumerService: CustomStringConvertible {
+    /// Its consumer by name only: ServiceGroup logs each service's description, and a handler can hold
+    /// credentials (a forwarder's destinations).
+    public var description: String { "EventConsumerService(consumer: \(handler.consumerName))" }
+}

@@ -105,3 +105,8 @@ public struct EscalationTimer: Service {
         }
     }
 }
+
+extension EscalationTimer: CustomStringConvertible {
+    /// A name for ServiceGroup's log lines (its configuration names people and their phones).
+    public var description: String { "EscalationTimer" }
+}

@@ -111,3 +111,6 @@ extension Result where Success == TrackerHTTP.Answer, Failure == DeliveryResult 
         }
     }
 }
+
+/// Holds a credential: printed or logged, it shows its type only.
+extension TrackerHTTP: RedactedDescription {}

@@ -61,3 +61,6 @@ public struct WebhookTracker: Tracker {
         }
     }
 }
+
+/// Holds a credential: printed or logged, it shows its type only.
+extension WebhookTracker: RedactedDescription {}

@@ -154,7 +154,7 @@ public enum API {
             attempts = entry.attempts
             messageId = entry.messageID
             contentType = entry.raw.contentType
-            size = entry.raw.bytes.count
+            size = entry.rawSize
             rawSha256 = entry.raw.sha256
         }
     }

@@ -9,12 +9,19 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     public var fields: [String]
     /// Extra headers (Retry-After for 503, WWW-Authenticate for 401).
     public var headers: HTTPFields
+    /// RFC 9457 extension members, string values (`reason` of a retry that still fails).
+    public var members: [String: String]
+    /// Extension members with true/false values (`released`).
+    public var flags: [String: Bool]
 
-    public init(status: HTTPResponse.Status, detail: String, fields: [String] = [], headers: HTTPFields = [:]) {
+    public init(status: HTTPResponse.Status, detail: String, fields: [String] = [], headers: HTTPFields = [:],
+                members: [String: String] = [:], flags: [String: Bool] = [:]) {
         self.status = status
         self.detail = detail
         self.fields = fields
         self.headers = headers
+        self.members = members
+        self.flags = flags
         if status == .unauthorized, self.headers[.wwwAuthenticate] == nil {
             self.headers[.wwwAuthenticate] = "Bearer"
         }
@@ -29,6 +36,9 @@ public struct Problem: Error, HTTPResponseError, Sendable {
             "instance": request.uri.path,
         ]
         if !fields.isEmpty { object["invalid_fields"] = fields }
+        // The standard members win over extension members of the same name.
+        for (key, value) in members where object[key] == nil { object[key] = value }
+        for (key, value) in flags where object[key] == nil { object[key] = value }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         var headers = self.headers
         headers[.contentType] = "application/problem+json"

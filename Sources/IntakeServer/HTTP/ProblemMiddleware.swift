@@ -18,8 +18,12 @@ struct ProblemMiddleware: RouterMiddleware {
             return try Problem(status: error.status, detail: error.body ?? Self.detail(for: error.status))
                 .response(from: request, context: context)
         } catch let error as StoreError {
-            let status: HTTPResponse.Status = error.isNotFound ? .notFound : error.isConflict ? .conflict : .serviceUnavailable
-            return try Problem(status: status, detail: error.message).response(from: request, context: context)
+            if error.isCorrupt { logger.error("stored data failed its check", metadata: ["path": "\(request.uri.path)", "error": "\(error)"]) }
+            let status: HTTPResponse.Status =
+                error.isNotFound ? .notFound : error.isConflict ? .conflict : error.isCorrupt ? .internalServerError : .serviceUnavailable
+            // A store out of reach: when to try again, as for a gateway shutting down.
+            let headers: HTTPFields = status == .serviceUnavailable ? [.retryAfter: "5"] : [:]
+            return try Problem(status: status, detail: error.message, headers: headers).response(from: request, context: context)
         } catch let error as IntakeUnavailable {
             return try Problem(status: .serviceUnavailable, detail: error.reason, headers: [.retryAfter: "5"])
                 .response(from: request, context: context)

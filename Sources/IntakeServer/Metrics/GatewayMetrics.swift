@@ -18,8 +18,12 @@ public final class GatewayMetrics: IngestObserver, WebhookObserver, Sendable {
     /// Counters by label and dimensions, made once: asking the registry each time cost a lock and
     /// hashing per message on the commit path.
     private let counters = Mutex<[String: CoreMetrics.Counter]>([:])
+    /// Each adapter's channel kind by adapter name: quarantined input has no message to take it from.
+    private let channels: [String: String]
 
-    public init() {
+    /// `channels` maps adapter names to their channel kinds (`support-inbox` to `email`).
+    public init(channels: [String: String] = [:]) {
+        self.channels = channels
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = [.microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
                                                    .milliseconds(10), .milliseconds(20), .milliseconds(50), .milliseconds(100),
@@ -43,7 +47,7 @@ public final class GatewayMetrics: IngestObserver, WebhookObserver, Sendable {
                 messages[MessageTally(channel: message.channel.rawValue, outcome: receipt.duplicate ? "duplicate" : "stored"), default: 0] += 1
                 if receipt.openedCase { opened[message.channel.rawValue, default: 0] += 1 }
             case (.quarantined, .quarantine(let entry)):
-                messages[MessageTally(channel: entry.adapter, outcome: "quarantined"), default: 0] += 1
+                messages[MessageTally(channel: channels[entry.adapter] ?? "unknown", outcome: "quarantined"), default: 0] += 1
                 quarantined += 1
             default:
                 break

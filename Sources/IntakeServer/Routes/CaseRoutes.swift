@@ -21,6 +21,16 @@ struct CaseRoutes {
             }
             return try .json(API.CaseDetailBody(detail))
         }
+        table.on("/v1/messages/{id}/raw", method: .get) { request, context in
+            try context.require(.rep)
+            guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
+                throw Problem(status: .notFound, detail: "no message has that id")
+            }
+            guard let raw = try await store.rawPayload(messageID: id) else {
+                throw Problem(status: .notFound, detail: "message \(id) does not exist")
+            }
+            return Response(status: .ok, headers: RawPayloadHeaders.headers(raw), body: .init(byteBuffer: ByteBuffer(bytes: raw.bytes)))
+        }
         table.on("/v1/cases/{id}", method: .patch) { request, context in
             let principal = try context.require(.rep)
             var request = request

@@ -39,7 +39,11 @@ struct OperationsRoutes {
             return try .json(body, status: ready ? .ok : .serviceUnavailable)
         }
         table.on("/metrics", method: .get) { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+            // The quarantine's size from the store at each scrape: a retry from the CLI (another process) or
+            // from another gateway instance on the same database changes it too. Kept as it was if the store
+            // cannot answer (the scrape still answers).
+            if let size = try? await store.quarantineCount() { metrics.setQuarantine(size) }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(string: metrics.render() + Self.sourceMetrics(sources.flatMap { $0.sourceStatus() }))))
         }
         table.on("/openapi.json", method: .get) { _, _ in

@@ -37,7 +37,8 @@ struct QuarantineRoutes {
             case .alreadyReleased(let messageID):
                 throw Problem(status: .conflict, detail: "entry was already released" + (messageID.map { " as message \($0)" } ?? ""))
             case .stillFailing(let reason):
-                return try .json(RetryBody(released: false, messageId: nil, caseId: nil, reason: reason), status: .unprocessableContent)
+                throw Problem(status: .unprocessableContent, detail: "the entry still cannot be normalized: \(reason)",
+                              members: ["reason": reason], flags: ["released": false])
             }
         }
     }

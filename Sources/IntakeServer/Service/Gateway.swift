@@ -29,7 +29,7 @@ public final class Gateway: Sendable {
     /// The shared store, closed when the gateway stops; nil on SQLite.
     let postgres: PostgresCaseStore?
     public let stream: CaseStream
-    public let metrics = GatewayMetrics()
+    public let metrics: GatewayMetrics
     public let health = AdapterHealth()
     public let readiness = Readiness()
     public let tokens: TokenRegistry
@@ -46,6 +46,7 @@ public final class Gateway: Sendable {
         self.dataDir = dataDir ?? config.dataDir
         self.clock = clock
         self.logger = logger
+        metrics = GatewayMetrics(channels: Dictionary(config.adapters.map { ($0.name, $0.channel.rawValue) }) { first, _ in first })
         try FileManager.default.createDirectory(atPath: self.dataDir, withIntermediateDirectories: true)
         if config.storage.driver == "postgres" {
             let postgres = try await PostgresCaseStore.open(.init(url: config.storage.url ?? ""), logger: logger)

@@ -46,11 +46,16 @@ public struct QuarantineRetrier: Sendable {
         }
     }
 
-    /// Retries every pending entry; returns each id with its result.
+    /// Retries every pending entry; returns each id with its result. An entry whose payload failed its
+    /// check (`StoreError.corrupt`) stays as it is, reported still failing, and the others are retried.
     public func retryAll() async throws -> [(id: Int64, result: Result)] {
         var results: [(Int64, Result)] = []
         for entry in try await store.quarantine(status: .pending, limit: 1000) {
-            results.append((entry.id, try await retry(id: entry.id)))
+            do {
+                results.append((entry.id, try await retry(id: entry.id)))
+            } catch let error as StoreError where error.isCorrupt {
+                results.append((entry.id, .stillFailing(reason: error.message)))
+            }
         }
         return results
     }

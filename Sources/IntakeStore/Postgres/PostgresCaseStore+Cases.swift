@@ -28,10 +28,10 @@ extension PostgresCaseStore {
             guard let record = try await Self.fetchCaseRecord(session, id: id),
                   let contact = try await Self.fetchContact(session, id: record.contactID)
             else { return nil }
-            // The payload's address and type, not its bytes (an email's attachments can be megabytes).
+            // The payload's digest and type, not its bytes (an email's attachments can be megabytes).
             let messages = try await session.all("""
-                SELECT m.*, r.content_type AS raw_content_type, r.metadata AS raw_metadata
-                FROM messages m JOIN raw_payloads r ON r.sha256 = m.raw_sha256 WHERE m.case_id = \(id) ORDER BY m.id
+                SELECT m.*, r.sha256 AS raw_sha256, r.content_type AS raw_content_type, r.metadata AS raw_metadata
+                FROM messages m JOIN raw_payloads r ON r.id = m.raw_id WHERE m.case_id = \(id) ORDER BY m.id
                 """, Self.storedMessage)
             let events = try await session.all("SELECT * FROM events WHERE case_id = \(id) ORDER BY seq", Self.event)
             return CaseDetail(record: record, contact: contact, messages: messages, events: events)
@@ -131,7 +131,7 @@ extension PostgresCaseStore {
             at: try row.date("at"), actor: try row.text("actor"), data: StringMapCoding.decode(try row.text("data")))
     }
 
-    /// A message row joined with its raw payload's `raw_content_type` and `raw_metadata`.
+    /// A message row joined with its raw payload's `raw_sha256`, `raw_content_type` and `raw_metadata`.
     static func storedMessage(_ row: PostgresColumns) throws -> StoredMessage {
         let attachments: [AttachmentInfo] = try row.optionalText("attachments").map {
             try JSONDecoder().decode([AttachmentInfo].self, from: Data($0.utf8))

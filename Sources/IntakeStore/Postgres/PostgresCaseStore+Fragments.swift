@@ -9,16 +9,23 @@ extension PostgresCaseStore {
         guard let fragment = message.fragment else { return .stored(try await ingest(session, [message])[0]) }
         let joinedID = fragment.joinedExternalID
         if let receipt = try await storedReceipt(session, adapter: message.adapter, externalID: joinedID) { return .stored(receipt) }
-        let sha = try await storeRaw(session, message.raw)
-        try await session.execute("""
-            INSERT INTO fragments(adapter, group_key, part, total, body, raw_sha256, received_at)
-            VALUES (\(message.adapter), \(fragment.group), \(Int64(fragment.index)), \(Int64(fragment.total)), \(message.body), \(sha),
-                    \(message.receivedAt.timeIntervalSince1970))
-            ON CONFLICT(adapter, group_key, part) DO NOTHING
-            """)
+        // A part sent again (a provider's retry) is kept once, its payload too. Ingest transactions hold the
+        // event log's lock, so no other instance stores a part between this check and the insert.
+        let kept = try await session.first("""
+            SELECT 1 AS kept FROM fragments WHERE adapter = \(message.adapter) AND group_key = \(fragment.group) AND part = \(Int64(fragment.index))
+            """) { _ in true } ?? false
+        if !kept {
+            let rawID = try await storeRaw(session, message.raw)
+            try await session.execute("""
+                INSERT INTO fragments(adapter, group_key, part, total, body, raw_id, received_at)
+                VALUES (\(message.adapter), \(fragment.group), \(Int64(fragment.index)), \(Int64(fragment.total)), \(message.body), \(rawID),
+                        \(message.receivedAt.timeIntervalSince1970))
+                ON CONFLICT(adapter, group_key, part) DO NOTHING
+                """)
+        }
         let parts = try await session.all("""
-            SELECT body, raw_sha256, received_at FROM fragments WHERE adapter = \(message.adapter) AND group_key = \(fragment.group) ORDER BY part
-            """) { (body: try $0.text("body"), sha: try $0.text("raw_sha256"), at: try $0.double("received_at")) }
+            SELECT body, raw_id, received_at FROM fragments WHERE adapter = \(message.adapter) AND group_key = \(fragment.group) ORDER BY part
+            """) { (body: try $0.text("body"), rawID: try $0.int64("raw_id"), at: try $0.double("received_at")) }
         guard parts.count >= fragment.total else { return .buffered(received: parts.count, total: fragment.total) }
 
         var joined = message
@@ -29,7 +36,7 @@ extension PostgresCaseStore {
         var rawLines = Data()
         for (index, part) in parts.enumerated() {
             if index > 0 { rawLines.append(0x0A) }
-            rawLines.append(try await fetchRaw(session, sha256: part.sha)?.bytes ?? Data())
+            rawLines.append(try await fetchRaw(session, id: part.rawID).bytes)
         }
         joined.raw = RawPayload(contentType: message.raw.contentType, bytes: rawLines,
                                 metadata: message.raw.metadata.merging([MessageFragment.rawMetadataKey: String(parts.count)]) { $1 })

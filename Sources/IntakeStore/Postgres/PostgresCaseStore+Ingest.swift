@@ -71,10 +71,10 @@ extension PostgresCaseStore {
     }
 
     static func quarantine(_ session: PostgresSession, _ entry: QuarantineRequest) async throws -> Int64 {
-        let sha = try await storeRaw(session, entry.raw)
+        let rawID = try await storeRaw(session, entry.raw)
         return try await session.insertReturningID("""
-            INSERT INTO quarantine(adapter, received_at, reason, raw_sha256, status, attempts, message_id)
-            VALUES (\(entry.adapter), \(entry.receivedAt.timeIntervalSince1970), \(entry.reason), \(sha), \(QuarantineStatus.pending.rawValue), 0, NULL)
+            INSERT INTO quarantine(adapter, received_at, reason, raw_id, status, attempts, message_id)
+            VALUES (\(entry.adapter), \(entry.receivedAt.timeIntervalSince1970), \(entry.reason), \(rawID), \(QuarantineStatus.pending.rawValue), 0, NULL)
             RETURNING id
             """)
     }

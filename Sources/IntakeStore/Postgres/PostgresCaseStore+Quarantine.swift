@@ -5,22 +5,28 @@ import PostgresNIO
 extension PostgresCaseStore {
     public func quarantine(status: QuarantineStatus?, limit: Int) async throws -> [QuarantineEntry] {
         let limit = Int64(max(1, min(limit, 1000)))
+        let columns = """
+            SELECT q.*, r.sha256 AS raw_sha256, r.content_type AS raw_content_type, r.metadata AS raw_metadata, octet_length(r.bytes)::bigint AS raw_size
+            FROM quarantine q LEFT JOIN raw_payloads r ON r.id = q.raw_id
+            """
         return try await session { session in
-            let rows = if let status {
-                try await session.all("SELECT * FROM quarantine WHERE status = \(status.rawValue) ORDER BY id LIMIT \(limit)", Self.quarantineRow)
-            } else {
-                try await session.all("SELECT * FROM quarantine ORDER BY id LIMIT \(limit)", Self.quarantineRow)
+            let read = { (row: PostgresColumns) throws -> QuarantineEntry in
+                let raw = RawPayload(storedAt: try row.optionalText("raw_sha256") ?? "", contentType: try row.optionalText("raw_content_type") ?? "application/octet-stream",
+                                     metadata: try row.optionalText("raw_metadata").map(StringMapCoding.decode) ?? [:])
+                return Self.quarantineEntry(try Self.quarantineRow(row), raw: raw, rawSize: Int(try row.optionalInt64("raw_size") ?? 0))
             }
-            var entries: [QuarantineEntry] = []
-            for row in rows { entries.append(try await Self.quarantineEntry(session, row)) }
-            return entries
+            return if let status {
+                try await session.all("\(unescaped: columns) WHERE q.status = \(status.rawValue) ORDER BY q.id LIMIT \(limit)", read)
+            } else {
+                try await session.all("\(unescaped: columns) ORDER BY q.id LIMIT \(limit)", read)
+            }
         }
     }
 
     public func quarantineEntry(id: Int64) async throws -> QuarantineEntry? {
         try await session { session in
             guard let row = try await session.first("SELECT * FROM quarantine WHERE id = \(id)", Self.quarantineRow) else { return nil }
-            return try await Self.quarantineEntry(session, row)
+            return Self.quarantineEntry(row, raw: try await Self.fetchRaw(session, id: row.rawID), rawSize: nil)
         }
     }
 
@@ -48,19 +54,18 @@ extension PostgresCaseStore {
 
     /// A quarantine row's columns, before its raw payload is read.
     struct QuarantineRow {
-        var id: Int64, adapter: String, receivedAt: Date, reason: String, sha256: String, status: String, attempts: Int64, messageID: Int64?
+        var id: Int64, adapter: String, receivedAt: Date, reason: String, rawID: Int64, status: String, attempts: Int64, messageID: Int64?
     }
 
     static func quarantineRow(_ row: PostgresColumns) throws -> QuarantineRow {
         QuarantineRow(id: try row.int64("id"), adapter: try row.text("adapter"), receivedAt: try row.date("received_at"), reason: try row.text("reason"),
-                      sha256: try row.text("raw_sha256"), status: try row.text("status"), attempts: try row.int64("attempts"),
+                      rawID: try row.int64("raw_id"), status: try row.text("status"), attempts: try row.int64("attempts"),
                       messageID: try row.optionalInt64("message_id"))
     }
 
-    static func quarantineEntry(_ session: PostgresSession, _ row: QuarantineRow) async throws -> QuarantineEntry {
-        let raw = try await fetchRaw(session, sha256: row.sha256) ?? RawPayload(contentType: "application/octet-stream", bytes: Data())
-        return QuarantineEntry(
+    static func quarantineEntry(_ row: QuarantineRow, raw: RawPayload, rawSize: Int?) -> QuarantineEntry {
+        QuarantineEntry(
             id: row.id, adapter: row.adapter, receivedAt: row.receivedAt, reason: row.reason, raw: raw,
-            status: QuarantineStatus(rawValue: row.status) ?? .pending, attempts: Int(row.attempts), messageID: row.messageID)
+            status: QuarantineStatus(rawValue: row.status) ?? .pending, attempts: Int(row.attempts), messageID: row.messageID, rawSize: rawSize)
     }
 }

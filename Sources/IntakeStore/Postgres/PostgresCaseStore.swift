@@ -37,6 +37,11 @@ public final class PostgresCaseStore: CaseStore, Sendable {
     /// A server that cannot be reached or refuses the login is reported at once, with the reason (the
     /// pool itself would keep retrying in the background).
     public static func open(_ location: Location, logger: Logger = Logger(label: "intake.postgres")) async throws -> PostgresCaseStore {
+        try await open(location, logger: logger, schemaUpTo: nil)
+    }
+
+    /// `open`, bringing the schema up to the migration named `last` only when given (tests of migrations).
+    static func open(_ location: Location, logger: Logger = Logger(label: "intake.postgres"), schemaUpTo last: String?) async throws -> PostgresCaseStore {
         do {
             let probe = try await PostgresConnection.connect(configuration: location.connectionConfiguration, id: 0, logger: logger)
             try await probe.close()
@@ -55,7 +60,7 @@ public final class PostgresCaseStore: CaseStore, Sendable {
                                       started: startedContinuation)
         for await _ in started {}
         do {
-            try await PostgresSchema.migrate(store)
+            try await PostgresSchema.migrate(store, upTo: last)
         } catch {
             await store.close()
             throw StoreError.unavailable("cannot open the PostgreSQL store at \(location): \(PostgresFailure.describe(error))")
@@ -240,24 +245,32 @@ public final class PostgresCaseStore: CaseStore, Sendable {
         }
     }
 
-    public func rawPayload(sha256: String) async throws -> RawPayload? {
-        try await session { try await Self.fetchRaw($0, sha256: sha256) }
-    }
-
-    static func fetchRaw(_ session: PostgresSession, sha256: String) async throws -> RawPayload? {
-        try await session.first("SELECT content_type, metadata, bytes FROM raw_payloads WHERE sha256 = \(sha256)") { row in
-            RawPayload(contentType: try row.text("content_type"), bytes: try row.data("bytes"), metadata: StringMapCoding.decode(try row.text("metadata")))
+    public func rawPayload(messageID: Int64) async throws -> RawPayload? {
+        try await session { session in
+            guard let rawID = try await session.first("SELECT raw_id FROM messages WHERE id = \(messageID)", { try $0.int64("raw_id") })
+            else { return nil }
+            return try await Self.fetchRaw(session, id: rawID)
         }
     }
 
-    static func storeRaw(_ session: PostgresSession, _ raw: RawPayload) async throws -> String {
-        let sha = raw.sha256
-        try await session.execute("""
+    /// The payload stored in row `id`, its bytes checked against the digest stored with them; a row that is
+    /// gone is corruption too (every row pointing at a payload is written with it).
+    static func fetchRaw(_ session: PostgresSession, id: Int64) async throws -> RawPayload {
+        let raw = try await session.first("SELECT sha256, content_type, metadata, bytes FROM raw_payloads WHERE id = \(id)") { row in
+            try RawPayload(stored: try row.text("sha256"), contentType: try row.text("content_type"), bytes: try row.data("bytes"),
+                           metadata: StringMapCoding.decode(try row.text("metadata")))
+        }
+        guard let raw else { throw StoreError.corrupt("raw payload \(id) is missing") }
+        return raw
+    }
+
+    /// Appends a payload with its digest and returns its row (rows in arrival order, as on SQLite).
+    static func storeRaw(_ session: PostgresSession, _ raw: RawPayload) async throws -> Int64 {
+        try await session.insertReturningID("""
             INSERT INTO raw_payloads(sha256, content_type, metadata, bytes)
-            VALUES (\(sha), \(raw.contentType), \(StringMapCoding.encode(raw.metadata)), \(raw.bytes))
-            ON CONFLICT(sha256) DO NOTHING
+            VALUES (\(raw.sha256), \(raw.contentType), \(StringMapCoding.encode(raw.metadata)), \(raw.bytes))
+            RETURNING id
             """)
-        return sha
     }
 }
 

@@ -19,6 +19,7 @@ enum PostgresIngestFunction {
             ident jsonb;
             known_ref text;
             v_message bigint;
+            v_raw bigint;
             v_case bigint;
             v_contact bigint;
             v_nameless boolean;
@@ -54,7 +55,7 @@ enum PostgresIngestFunction {
 
                 INSERT INTO raw_payloads(sha256, content_type, metadata, bytes)
                     VALUES (m->>'raw_sha256', m->>'raw_content_type', m->>'raw_metadata', decode(m->>'raw_bytes', 'base64'))
-                    ON CONFLICT (sha256) DO NOTHING;
+                    RETURNING id INTO v_raw;
 
                 -- The contact owning any of the sender's identities, else a new one; every identity recorded.
                 v_contact := NULL;
@@ -122,10 +123,10 @@ enum PostgresIngestFunction {
                 END IF;
 
                 INSERT INTO messages(adapter, external_id, case_id, contact_id, channel, received_at, sender_name, sender_identities,
-                        subject, body, thread_refs, own_refs, is_public, attachments, flags, raw_sha256)
+                        subject, body, thread_refs, own_refs, is_public, attachments, flags, raw_id)
                     VALUES (v_adapter, m->>'external_id', v_case, v_contact, v_channel, v_at, m->>'sender_name', m->>'sender_identities',
                         m->>'subject', m->>'body', m->>'thread_refs_text', m->>'own_refs_text', v_public, m->>'attachments', m->>'flags',
-                        m->>'raw_sha256')
+                        v_raw)
                     RETURNING id INTO v_message;
 
                 IF v_case IS NOT NULL THEN

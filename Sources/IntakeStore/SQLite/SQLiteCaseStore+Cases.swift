@@ -41,8 +41,8 @@ extension SQLiteCaseStore {
     static func caseDetail(_ db: Database, id: Int64) throws -> CaseDetail? {
         guard let record = try fetchCaseRecord(db, id: id) else { return nil }
         guard let contact = try Self.fetchContact(db, id: record.contactID) else { return nil }
-        let messages = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM messages WHERE case_id = ? ORDER BY id"), arguments: [id])
-            .map { try Self.storedMessage(db, $0) }
+        let messages = try Row.fetchAll(db.cachedStatement(sql: "\(messageColumns) WHERE m.case_id = ? ORDER BY m.id"), arguments: [id])
+            .map(Self.storedMessage)
         let events = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM events WHERE case_id = ? ORDER BY seq"), arguments: [id])
             .map(Self.event)
         return CaseDetail(record: record, contact: contact, messages: messages, events: events)
@@ -136,23 +136,32 @@ extension SQLiteCaseStore {
             at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"], data: StringMapCoding.decode(row["data"]))
     }
 
-    static func storedMessage(_ db: Database, _ row: Row) throws -> StoredMessage {
+    /// A message row with its payload's digest, type and metadata (not its bytes: an email's attachments can
+    /// be megabytes), as `storedMessage` reads it; add the `WHERE` over `m`.
+    static let messageColumns = """
+        SELECT m.*, r.sha256 AS raw_sha256, r.content_type AS raw_content_type, r.metadata AS raw_metadata
+        FROM messages m LEFT JOIN raw_payloads r ON r.id = m.raw_id
+        """
+
+    /// The payload named by a row's `raw_sha256`, `raw_content_type` and `raw_metadata`, without its bytes.
+    static func storedRaw(_ row: Row) -> RawPayload {
+        RawPayload(storedAt: row["raw_sha256"] ?? "", contentType: row["raw_content_type"] ?? "application/octet-stream",
+                   metadata: (row["raw_metadata"] as String?).map(StringMapCoding.decode) ?? [:])
+    }
+
+    /// A row read with `messageColumns`.
+    static func storedMessage(_ row: Row) throws -> StoredMessage {
         let attachments: [AttachmentInfo] = try (row["attachments"] as String?).map {
             try JSONDecoder().decode([AttachmentInfo].self, from: Data($0.utf8))
         } ?? []
         let flagText: String = row["flags"]
-        // The payload's address and type, not its bytes (an email's attachments can be megabytes).
-        let sha: String = row["raw_sha256"]
-        let rawRow = try Row.fetchOne(db.cachedStatement(sql: "SELECT content_type, metadata FROM raw_payloads WHERE sha256 = ?"), arguments: [sha])
-        let raw = RawPayload(storedAt: sha, contentType: rawRow?["content_type"] ?? "application/octet-stream",
-                             metadata: (rawRow?["metadata"] as String?).map(StringMapCoding.decode) ?? [:])
         let message = InboundMessage(
             adapter: row["adapter"], channel: ChannelKind(rawValue: row["channel"]) ?? .api, externalID: row["external_id"],
             receivedAt: Date(timeIntervalSince1970: row["received_at"]),
             sender: Sender(identities: StringMapCoding.decodeIdentities(row["sender_identities"]), displayName: row["sender_name"]),
             subject: row["subject"], body: row["body"], threadRefs: StringMapCoding.decodeLines(row["thread_refs"]),
             ownRefs: StringMapCoding.decodeLines(row["own_refs"]), isPublic: row["is_public"], attachments: attachments,
-            flags: Set(flagText.split(separator: ",").compactMap { MessageFlag(rawValue: String($0)) }), raw: raw)
+            flags: Set(flagText.split(separator: ",").compactMap { MessageFlag(rawValue: String($0)) }), raw: storedRaw(row))
         return StoredMessage(id: row["id"], caseID: row["case_id"], contactID: row["contact_id"], message: message)
     }
 }

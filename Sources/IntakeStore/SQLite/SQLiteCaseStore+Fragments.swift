@@ -9,14 +9,17 @@ extension SQLiteCaseStore {
         guard let fragment = message.fragment else { return .stored(try ingest(db, message, judge: judge)) }
         let joinedID = fragment.joinedExternalID
         if let receipt = try storedReceipt(db, adapter: message.adapter, externalID: joinedID) { return .stored(receipt) }
-        let sha = try storeRaw(db, message.raw)
-        try db.cachedStatement(sql: """
-            INSERT INTO fragments(adapter, group_key, part, total, body, raw_sha256, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(adapter, group_key, part) DO NOTHING
-            """).execute(arguments: [message.adapter, fragment.group, fragment.index, fragment.total, message.body, sha,
+        // A part sent again (a provider's retry) is kept once, its payload too.
+        let kept = try db.cachedStatement(sql: "SELECT 1 FROM fragments WHERE adapter = ? AND group_key = ? AND part = ?")
+            .first(message.adapter, fragment.group, Int64(fragment.index)) { _ in true } ?? false
+        if !kept {
+            let rawID = try storeRaw(db, message.raw)
+            try db.cachedStatement(sql: "INSERT INTO fragments(adapter, group_key, part, total, body, raw_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                .execute(arguments: [message.adapter, fragment.group, fragment.index, fragment.total, message.body, rawID,
                                      message.receivedAt.timeIntervalSince1970])
+        }
         let parts = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT part, body, raw_sha256, received_at FROM fragments WHERE adapter = ? AND group_key = ? ORDER BY part"),
+            db.cachedStatement(sql: "SELECT part, body, raw_id, received_at FROM fragments WHERE adapter = ? AND group_key = ? ORDER BY part"),
             arguments: [message.adapter, fragment.group])
         guard parts.count >= fragment.total else { return .buffered(received: parts.count, total: fragment.total) }
 
@@ -28,7 +31,7 @@ extension SQLiteCaseStore {
         var rawLines = Data()
         for (index, part) in parts.enumerated() {
             if index > 0 { rawLines.append(0x0A) }
-            rawLines.append(try fetchRaw(db, sha256: part["raw_sha256"])?.bytes ?? Data())
+            rawLines.append(try fetchRaw(db, id: part["raw_id"]).bytes)
         }
         joined.raw = RawPayload(contentType: message.raw.contentType, bytes: rawLines,
                                 metadata: message.raw.metadata.merging([MessageFragment.rawMetadataKey: String(parts.count)]) { $1 })

@@ -26,7 +26,7 @@ extension SQLiteCaseStore {
     /// has `judge` decide its urgency in the same transaction.
     static func ingest(_ db: Database, _ message: InboundMessage, judge: (any IngestJudge)?) throws -> StoreReceipt {
         if let receipt = try storedReceipt(db, adapter: message.adapter, externalID: message.externalID) { return receipt }
-        let sha = try storeRaw(db, message.raw)
+        let rawID = try storeRaw(db, message.raw)
         let contactID = try resolveContact(db, message.sender, at: message.receivedAt)
         let placement = try placeInCase(db, message, contactID: contactID)
         let at = message.receivedAt.timeIntervalSince1970
@@ -34,14 +34,14 @@ extension SQLiteCaseStore {
 
         try db.cachedStatement(sql: """
             INSERT INTO messages(adapter, external_id, case_id, contact_id, channel, received_at, sender_name, sender_identities,
-                subject, body, thread_refs, own_refs, is_public, attachments, flags, raw_sha256)
+                subject, body, thread_refs, own_refs, is_public, attachments, flags, raw_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).run(
                 message.adapter, message.externalID, placement.caseID, contactID, message.channel.rawValue, at,
                 message.sender.displayName, StringMapCoding.encodeIdentities(message.sender.identities), message.subject,
                 message.body, StringMapCoding.encodeLines(message.threadRefs), StringMapCoding.encodeLines(message.ownRefs),
                 message.isPublic, message.attachments.isEmpty ? nil : String(decoding: try JSONEncoder.column.encode(message.attachments), as: UTF8.self),
-                flags, sha)
+                flags, rawID)
         let messageID = db.lastInsertedRowID
 
         if let caseID = placement.caseID {
@@ -184,11 +184,11 @@ extension SQLiteCaseStore {
     }
 
     static func quarantine(_ db: Database, _ entry: QuarantineRequest) throws -> Int64 {
-        let sha = try storeRaw(db, entry.raw)
+        let rawID = try storeRaw(db, entry.raw)
         try db.cachedStatement(sql: """
-            INSERT INTO quarantine(adapter, received_at, reason, raw_sha256, status, attempts, message_id)
+            INSERT INTO quarantine(adapter, received_at, reason, raw_id, status, attempts, message_id)
             VALUES (?, ?, ?, ?, ?, 0, NULL)
-            """).execute(arguments: [entry.adapter, entry.receivedAt.timeIntervalSince1970, entry.reason, sha, QuarantineStatus.pending.rawValue])
+            """).execute(arguments: [entry.adapter, entry.receivedAt.timeIntervalSince1970, entry.reason, rawID, QuarantineStatus.pending.rawValue])
         return db.lastInsertedRowID
     }
 }

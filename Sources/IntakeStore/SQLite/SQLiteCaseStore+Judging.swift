@@ -19,8 +19,8 @@ struct SQLiteJudgingTransaction: JudgingTransaction {
     func contact(id: Int64) throws -> Contact? { try SQLiteCaseStore.fetchContact(db, id: id) }
 
     func message(id: Int64) throws -> StoredMessage? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM messages WHERE id = ?"), arguments: [id]) else { return nil }
-        return try SQLiteCaseStore.storedMessage(db, row)
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "\(SQLiteCaseStore.messageColumns) WHERE m.id = ?"), arguments: [id]) else { return nil }
+        return try SQLiteCaseStore.storedMessage(row)
     }
 
     func caseRecord(id: Int64) throws -> CaseRecord? {

@@ -79,20 +79,27 @@ public final class SQLiteCaseStore: CaseStore, Sendable {
             .execute(arguments: [consumer, seq])
     }
 
-    public func rawPayload(sha256: String) async throws -> RawPayload? {
-        try await pool.read { db in try Self.fetchRaw(db, sha256: sha256) }
+    public func rawPayload(messageID: Int64) async throws -> RawPayload? {
+        try await pool.read { db in
+            guard let rawID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT raw_id FROM messages WHERE id = ?"), arguments: [messageID])
+            else { return nil }
+            return try Self.fetchRaw(db, id: rawID)
+        }
     }
 
-    static func fetchRaw(_ db: Database, sha256: String) throws -> RawPayload? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT content_type, metadata, bytes FROM raw_payloads WHERE sha256 = ?"), arguments: [sha256])
-        else { return nil }
-        return RawPayload(contentType: row["content_type"], bytes: row["bytes"], metadata: StringMapCoding.decode(row["metadata"]))
+    /// The payload stored in row `id`, its bytes checked against the digest stored with them; a row that is
+    /// gone is corruption too (every row pointing at a payload is written with it).
+    static func fetchRaw(_ db: Database, id: Int64) throws -> RawPayload {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT sha256, content_type, metadata, bytes FROM raw_payloads WHERE id = ?"), arguments: [id])
+        else { throw StoreError.corrupt("raw payload \(id) is missing") }
+        return try RawPayload(stored: row["sha256"], contentType: row["content_type"], bytes: row["bytes"], metadata: StringMapCoding.decode(row["metadata"]))
     }
 
-    static func storeRaw(_ db: Database, _ raw: RawPayload) throws -> String {
-        let sha = raw.sha256
-        try db.cachedStatement(sql: "INSERT INTO raw_payloads(sha256, content_type, metadata, bytes) VALUES (?, ?, ?, ?) ON CONFLICT(sha256) DO NOTHING")
-            .run(sha, raw.contentType, StringMapCoding.encode(raw.metadata), raw.bytes)
-        return sha
+    /// Appends a payload with its digest and returns its row. Rows go in arrival order: a payload keyed by its
+    /// hash would write a random page of that key's index for every message.
+    static func storeRaw(_ db: Database, _ raw: RawPayload) throws -> Int64 {
+        try db.cachedStatement(sql: "INSERT INTO raw_payloads(sha256, content_type, metadata, bytes) VALUES (?, ?, ?, ?)")
+            .run(raw.sha256, raw.contentType, StringMapCoding.encode(raw.metadata), raw.bytes)
+        return db.lastInsertedRowID
     }
 }

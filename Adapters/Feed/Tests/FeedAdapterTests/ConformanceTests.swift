@@ -21,6 +21,8 @@ import Testing
         try await AdapterConformance.polling(adapter, store: store, cursorKey: adapter.cursorKey(for: feed), secrets: ["s3cret-feed-token"]) { count in
             let items = posted.add(count)
             server.update(path) { $0.body = FeedFixture.rss(items) }
+        } deliverMalformed: {
+            server.update(path) { $0.body = Data("<rss><channel><item><title>unclosed".utf8) }
         }
         #expect(try await store.cursor(key: "mentions/\(server.url(path))") != nil)
         #expect(!adapter.feedStatus().contains { $0.url.contains("s3cret") })

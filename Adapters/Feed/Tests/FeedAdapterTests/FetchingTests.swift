@@ -87,7 +87,8 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 60)
         #expect(try await harness.messages().count == 2)
         #expect(try await harness.store.quarantineCount() == 1)
-        let quarantined = try #require(try await harness.store.quarantine(status: .pending, limit: 10).first)
+        let listed = try #require(try await harness.store.quarantine(status: .pending, limit: 10).first)
+        let quarantined = try #require(try await harness.store.quarantineEntry(id: listed.id))
         #expect(quarantined.raw.bytes == Data("<rss><channel><item><title>unclosed".utf8))
         #expect(quarantined.reason.contains("did not parse"))
 
@@ -126,7 +127,8 @@ import Testing
         #expect(try await harness.pollLater() == 1)
         #expect(try await harness.store.quarantineCount() == 2)
         // Retrying a quarantined document says why it stays there.
-        let entry = try #require(try await harness.store.quarantine(status: .pending, limit: 10).first)
+        let listed = try #require(try await harness.store.quarantine(status: .pending, limit: 10).first)
+        let entry = try #require(try await harness.store.quarantineEntry(id: listed.id))
         #expect(throws: NormalizationError.self) { try harness.adapter.normalize(entry.raw, receivedAt: Date()) }
         try await harness.finish()
     }

@@ -125,3 +125,6 @@ extension SlackAdapter: ConfigurableAdapter {
         self.init(name: name, configuration: Configuration(signingSecret: secret, privateChannels: channels, botUserID: bot))
     }
 }
+
+/// Holds a credential: printed or logged, it shows its type only.
+extension SlackAdapter.Configuration: RedactedDescription {}

@@ -73,3 +73,6 @@ public struct SlackSignatureError: Error, Hashable, CustomStringConvertible {
         }
     }
 }
+
+/// Holds a credential: printed or logged, it shows its type only.
+extension SlackSignature: RedactedDescription {}

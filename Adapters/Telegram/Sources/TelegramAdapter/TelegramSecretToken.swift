@@ -52,3 +52,6 @@ public struct TelegramSecretTokenError: Error, Hashable, CustomStringConvertible
         }
     }
 }
+
+/// Holds a credential: printed or logged, it shows its type only.
+extension TelegramSecretToken: RedactedDescription {}

@@ -94,3 +94,6 @@ extension TwilioAdapter: ConfigurableAdapter {
         self.init(name: name, configuration: Configuration(authToken: token, defaultRegion: region))
     }
 }
+
+/// Holds a credential: printed or logged, it shows its type only.
+extension TwilioAdapter.Configuration: RedactedDescription {}

@@ -210,3 +210,6 @@ public struct TwilioSignature: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+/// Holds a credential: printed or logged, it shows its type only.
+extension TwilioSignature: RedactedDescription {}

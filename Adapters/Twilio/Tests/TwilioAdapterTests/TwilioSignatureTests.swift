@@ -6,6 +6,18 @@ import Testing
 /// Vectors: shared/corpora/signing/vectors.json (cases copied from twilio-python's own tests).
 /// Real peer: twilio-python's `RequestValidator`, run through python3 (`pip install twilio`).
 struct TwilioSignatureTests {
+    /// Printed, reflected or dumped (a log line, an error), the validator and the adapter's configuration
+    /// show no auth token.
+    @Test func theAuthTokenIsNeverPrinted() {
+        let token = "auth-token-s3cret"
+        let validator = TwilioSignature(authToken: token)
+        var dumped = ""
+        dump(validator, to: &dumped)
+        for text in [String(describing: validator), String(reflecting: validator), "\(validator)", dumped] {
+            #expect(!text.contains(token) && text.contains("TwilioSignature"), "\(text)")
+        }
+    }
+
     @Test func everyCorpusCaseGetsItsExpectedVerdict() throws {
         let cases = try TwilioCorpus.load()
         #expect(cases.count >= 10)

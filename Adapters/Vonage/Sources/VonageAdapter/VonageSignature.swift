@@ -118,3 +118,6 @@ public struct VonageSignatureError: Error, Hashable, CustomStringConvertible {
         }
     }
 }
+
+/// Holds a credential: printed or logged, it shows its type only.
+extension VonageSignature: RedactedDescription {}

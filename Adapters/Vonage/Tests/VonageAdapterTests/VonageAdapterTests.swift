@@ -57,7 +57,7 @@ import VonageAdapter
         let detail = try #require(try await store.caseDetail(id: caseID))
         #expect(detail.messages.count == 1 && detail.messages[0].message.body == "My parcel is late for the third time.")
         // The joined raw payload re-normalizes to the same text (what quarantine retry relies on).
-        let raw = try #require(try await store.rawPayload(sha256: detail.messages[0].message.raw.sha256))
+        let raw = try #require(try await store.rawPayload(messageID: detail.messages[0].id))
         let again = try #require(try adapter.normalize(raw, receivedAt: Date()).first)
         #expect(again.body == "My parcel is late for the third time." && again.fragment == nil)
         // A provider retry of a part after the join is a duplicate of the joined message.

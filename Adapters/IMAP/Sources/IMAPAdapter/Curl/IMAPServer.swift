@@ -12,8 +12,8 @@ public struct IMAPServer: Sendable {
         case none
     }
 
-    /// What the login proves.
-    public enum Credential: Sendable {
+    /// What the login proves. Printed, logged or dumped, it shows its kind only.
+    public enum Credential: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
         case password(String)
         /// An OAuth2 access token sent with SASL XOAUTH2 (Gmail, Microsoft 365).
         case bearer(String)
@@ -23,6 +23,16 @@ public struct IMAPServer: Sendable {
             case .password(let value), .bearer(let value): value
             }
         }
+
+        public var description: String {
+            switch self {
+            case .password: "password(<redacted>)"
+            case .bearer: "bearer(<redacted>)"
+            }
+        }
+
+        public var debugDescription: String { description }
+        public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .enum) }
     }
 
     public var host: String
