@@ -103,7 +103,8 @@ public final class PostgresCaseStore: CaseStore, Sendable {
     /// the first statement sent on it before the pool has noticed. Nothing of the session ran then, so it
     /// runs again on another connection, up to `connectionAttempts` times in all. Sessions outside
     /// `transaction` only read, and a transaction's first statement is `BEGIN`: a first statement is
-    /// always safe to send again.
+    /// always safe to send again. The pool learns of a closed connection a moment after it closed, and
+    /// may hand the same one out again meanwhile: each try waits a little longer (`retryPause`) first.
     func session<T: Sendable>(waitingAtMost limit: Duration? = nil, _ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
         try await PostgresFailure.mapping {
             var attempt = 1
@@ -111,10 +112,11 @@ public final class PostgresCaseStore: CaseStore, Sendable {
                 let progress = PostgresSession.Progress()
                 do {
                     return try await leased(waitingAtMost: limit ?? leaseTimeout, progress: progress, body)
-                } catch let error as PSQLError where attempt < Self.connectionAttempts && progress.mayRunAgain
+                } catch where attempt < Self.connectionAttempts && progress.mayRunAgain
                     && PostgresFailure.losesTheConnection(error) {
                     logger.info("a pooled connection was gone; running the call again on another",
                                 metadata: ["error": "\(PostgresFailure.describe(error))", "attempt": "\(attempt)"])
+                    try await Task.sleep(for: Self.retryPause * attempt)
                     attempt += 1
                 }
             }
@@ -122,7 +124,9 @@ public final class PostgresCaseStore: CaseStore, Sendable {
     }
 
     /// How many connections a session tries when each fails before its first answer.
-    static let connectionAttempts = 3
+    static let connectionAttempts = 4
+    /// The pause before a session's second try; the third waits twice as long, the fourth three times.
+    static let retryPause: Duration = .milliseconds(50)
 
     /// Runs `body` on a connection leased within `timeout`; `progress` follows the session.
     private func leased<T: Sendable>(waitingAtMost timeout: Duration, progress: PostgresSession.Progress,

@@ -66,13 +66,17 @@ enum PostgresFailure {
         } catch let error as PSQLError {
             let message = "PostgreSQL: \(describe(error))"
             throw losesTheConnection(error) ? StoreError.unreachable(message) : StoreError.unavailable(message)
+        } catch let error as PostgresConnectionGone {
+            throw StoreError.unreachable("PostgreSQL: \(error)")
         }
     }
 
     /// Whether `error` is the connection going away (the server shut down, restarted, or ended it; the
     /// network failed) rather than an answer to the query: a call then fails as the server being out of
     /// reach, like one that found no connection, not as a bad request.
-    static func losesTheConnection(_ error: PSQLError) -> Bool {
+    static func losesTheConnection(_ error: any Error) -> Bool {
+        if error is PostgresConnectionGone { return true }
+        guard let error = error as? PSQLError else { return false }
         switch error.code {
         case .clientClosedConnection, .serverClosedConnection, .connectionError, .uncleanShutdown:
             return true

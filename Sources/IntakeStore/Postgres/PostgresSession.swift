@@ -27,7 +27,7 @@ struct PostgresSession {
 
     /// Sends `query` and returns its rows once the server began to answer.
     private func rows(_ query: PostgresQuery) async throws -> PostgresRowSequence {
-        let rows = try await connection.query(query, logger: logger)
+        let rows = try await connection.answer(query, logger: logger)
         progress.answered()
         return rows
     }
