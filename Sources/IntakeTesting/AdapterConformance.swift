@@ -30,7 +30,9 @@ public enum AdapterConformance {
             // The answer came after commit: the message is readable now.
             if let caseID = receipt.caseID {
                 let detail = try await store.caseDetail(id: caseID)
-                try expect(detail?.messages.contains { $0.id == receipt.messageID } == true, "the answer came before the message was readable")
+                let stored = detail?.messages.first { $0.id == receipt.messageID }
+                try expect(stored != nil, "the answer came before the message was readable")
+                try expectNamed(stored?.message, by: adapter)
             }
             let second = try await pipeline.handle(valid)
             guard case .answered(_, let again) = second, case .stored(let repeatReceipt)? = again.first else {
@@ -88,6 +90,10 @@ public enum AdapterConformance {
         try await withStream(stream) {
             try await deliver(1)
             try expect(try await poll() >= 1, "a first poll must store what was delivered")
+            guard let firstCase = try await store.cases(CaseQuery(limit: 1)).first else {
+                throw ConformanceFailure("a first poll opened no case")
+            }
+            try expectNamed(try await store.caseDetail(id: firstCase.id)?.messages.first?.message, by: adapter)
             let first = try await store.cursor(key: cursorKey)
             try expect(first != nil, "the cursor must be stored with the first items")
             try await deliver(2)
@@ -137,6 +143,13 @@ public enum AdapterConformance {
             if case .failing(let error) = entry.status { try noSecret(in: error, secrets) }
         }
         try noSecretLogged(since: mark, secrets)
+    }
+
+    /// A stored message carries the adapter's configured name and its registered kind.
+    private static func expectNamed(_ message: InboundMessage?, by adapter: any ChannelAdapter) throws {
+        guard let message else { throw ConformanceFailure("no stored message to check") }
+        try expect(message.adapter == adapter.name, "a message must carry its adapter's name \"\(adapter.name)\", not \"\(message.adapter)\"")
+        try expect(message.adapterKind == adapter.kind, "a message must carry its adapter's kind \"\(adapter.kind)\", not \(message.adapterKind ?? "none")")
     }
 
     /// Messages stored so far, counted by their `message.received` events.

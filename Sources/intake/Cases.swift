@@ -65,7 +65,7 @@ struct Cases: AsyncParsableCommand {
             print("Assignee: \(record.assignee ?? "-")\n")
             for stored in detail.messages {
                 let message = stored.message
-                print("-- message \(stored.id)  \(shortDate(message.receivedAt))  via \(message.adapter)/\(message.channel.rawValue)\(message.flags.isEmpty ? "" : "  [\(message.flags.map(\.rawValue).sorted().joined(separator: ","))]")")
+                print("-- message \(stored.id)  \(shortDate(message.receivedAt))  via \(message.adapter) (\(message.adapterKind.map { "\($0), " } ?? "")\(message.channel.rawValue))\(message.flags.isEmpty ? "" : "  [\(message.flags.map(\.rawValue).sorted().joined(separator: ","))]")")
                 print(message.body.split(separator: "\n", omittingEmptySubsequences: false).map { "   " + $0 }.joined(separator: "\n"))
             }
             print("\nEvents:")

@@ -84,6 +84,9 @@ import Testing
             let json = try Self.intake(["cases", "show", "C-1", "--json", "--config", config, "--data-dir", dir])
             let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
             #expect(((object?["messages"] as? [[String: Any]])?.first?["body"] as? String) == "It broke")
+            #expect(((object?["messages"] as? [[String: Any]])?.first?["adapter_kind"] as? String) == "generic")
+            let shown = try Self.intake(["cases", "show", "C-1", "--config", config, "--data-dir", dir]).stdout
+            #expect(shown.contains("via api (generic, api)") && shown.contains("It broke"))
             let listedCases = try JSONSerialization.jsonObject(with: Data(try Self.intake(["cases", "list", "--json", "--config", config, "--data-dir", dir]).stdout.utf8))
             #expect(((listedCases as? [[String: Any]])?.compactMap { $0["id"] as? String }) == ["C-1"])
             let quarantine = try Self.intake(["quarantine", "list", "--config", config, "--data-dir", dir])

@@ -58,6 +58,7 @@ import Testing
         let detail = json(try await gw.request(.GET, "/v1/cases/C-1").body)
         let message = (detail["messages"] as? [[String: Any]])?.first
         #expect((message?["body"] as? String ?? "").contains("My Acme kettle exploded"))
+        #expect(message?["adapter_kind"] as? String == "feed")
 
         // The missing feed is reported per source; the gateway stays ready.
         var ready = json("{}")

@@ -72,6 +72,7 @@ import Testing
         #expect(raw.headers.first(name: "repr-digest") == "sha-256=:\(Data(digest).base64EncodedString()):")
         let detail = json(try await gw.request(.GET, "/v1/cases/C-1").body)
         #expect(((detail["messages"] as? [[String: Any]])?.first?["raw_sha256"] as? String) == hex)
+        #expect(((detail["messages"] as? [[String: Any]])?.first?["adapter_kind"] as? String) == "generic")
         #expect(try await gw.request(.GET, "/v1/messages/\(id + 1000)/raw").status == 404)
         #expect(try await gw.request(.GET, "/v1/messages/abc/raw").status == 404)
         #expect(try await gw.request(.GET, "/v1/messages/\(id)/raw", token: nil).status == 401)
@@ -172,6 +173,7 @@ import Testing
         let caseID = try #require(json(released.body)["case_id"] as? String)
         let detail = json(try await fixed.request(.GET, "/v1/cases/\(caseID)").body)
         #expect(((detail["contact"] as? [String: Any])?["identities"] as? [[String: Any]])?.first?["value"] as? String == "+14155550100")
+        #expect(((detail["messages"] as? [[String: Any]])?.first?["adapter_kind"] as? String) == "generic")  // a retry goes through the adapter too
         #expect(try await fixed.request(.POST, "/v1/quarantine/\(id)/retry").status == 409)
         #expect((json(try await fixed.request(.GET, "/v1/quarantine").body)["items"] as? [Any])?.isEmpty == true)
         #expect(try await fixed.request(.GET, "/metrics").body.contains("intake_quarantine_size 0"))

@@ -86,6 +86,7 @@ import Testing
         let detail = json(try await gw.request(.GET, "/v1/cases/C-1").body)
         let message = (detail["messages"] as? [[String: Any]])?.first
         #expect((message?["attachments"] as? [[String: Any]])?.first?["url"] as? String == "https://api.twilio.com/m/1")
+        #expect(message?["adapter"] as? String == "sms" && message?["adapter_kind"] as? String == "sms.twilio")
 
         // A tampered body, a missing signature, a signature for another URL: refused, nothing stored.
         var tampered = params

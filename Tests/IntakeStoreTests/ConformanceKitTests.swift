@@ -23,6 +23,11 @@ import Testing
         #expect(failure.contains("must be stored once"), "\(failure)")
     }
 
+    @Test func anAdapterWhoseMessagesCarryAnotherNameFails() async throws {
+        let failure = try await kitFailure(Faulty(fault: .anotherName))
+        #expect(failure.contains("must carry its adapter's name \"faulty\""), "\(failure)")
+    }
+
     @Test func theSameAdapterWithoutFaultsPasses() async throws {
         #expect(try await kitFailure(Faulty(fault: nil)) == "")
     }
@@ -49,6 +54,7 @@ struct Faulty: PollingAdapter {
         case logsSecret(String)
         case dropsUnreadable
         case newIDEachFetch
+        case anotherName
     }
 
     let fault: Fault?
@@ -77,6 +83,12 @@ struct Faulty: PollingAdapter {
             return try list.normalize(raw, receivedAt: receivedAt).map { message in
                 var message = message
                 message.externalID += "-" + UUID().uuidString
+                return message
+            }
+        case .anotherName:
+            return try list.normalize(raw, receivedAt: receivedAt).map { message in
+                var message = message
+                message.adapter = "someone-else"
                 return message
             }
         default:

@@ -166,6 +166,7 @@ import Testing
         let detail = try #require(try await store.caseDetail(id: 1))
         #expect(detail.messages.map(\.message.externalID) == ["old-1", "old-2"])
         #expect(detail.messages.allSatisfy { $0.message.raw.sha256 == RawPayload.hexDigest(EarlierRows.shared) })
+        #expect(detail.messages.allSatisfy { $0.message.adapterKind == nil })  // not recorded before
         for stored in detail.messages {
             #expect(try await store.rawPayload(messageID: stored.id)?.bytes == EarlierRows.shared)
         }
@@ -174,10 +175,12 @@ import Testing
 
         var last = message("part-2", email: nil, phone: "+14155550100", body: "back", channel: .sms)
         last.fragment = MessageFragment(group: "g1", index: 2, total: 2)
+        last.adapterKind = "sms.twilio"
         let joined = try #require(try await store.ingest([.message(last)])[0].receipt)
         let joinedCase = try #require(joined.caseID)
         let joinedDetail = try #require(try await store.caseDetail(id: joinedCase))
         #expect(joinedDetail.messages.map(\.message.body) == ["Please call me back"])
+        #expect(joinedDetail.messages.map(\.message.adapterKind) == ["sms.twilio"])
         let raw = try await store.rawPayload(messageID: joined.messageID)
         #expect(raw.map { String(decoding: $0.bytes, as: UTF8.self) } == "raw part-1\nraw part-2")
 

@@ -45,3 +45,14 @@ public struct NormalizationError: Error, Sendable, CustomStringConvertible, Equa
 
     public var description: String { reason }
 }
+
+extension ChannelAdapter {
+    /// `normalize`, each message marked with this adapter's registered kind: how the core calls an adapter.
+    public func messages(from raw: RawPayload, receivedAt: Date) throws -> [InboundMessage] {
+        try normalize(raw, receivedAt: receivedAt).map { message in
+            var message = message
+            message.adapterKind = kind
+            return message
+        }
+    }
+}

@@ -92,7 +92,7 @@ public struct PollingAdapterService: Service {
 
     private func request(for item: PolledItem) -> IngestRequest {
         do {
-            let messages = try adapter.normalize(item.raw, receivedAt: item.receivedAt)
+            let messages = try adapter.messages(from: item.raw, receivedAt: item.receivedAt)
             // A polled item yields one message at most; several would need several cursors.
             guard let message = messages.first else { return IngestRequest(.nothing, cursor: item.cursor) }
             return .message(message, cursor: item.cursor)

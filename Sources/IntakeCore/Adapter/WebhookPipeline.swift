@@ -45,7 +45,7 @@ public struct WebhookPipeline: Sendable {
         let raw = adapter.rawPayload(for: request)
         let requests: [IngestRequest]
         do {
-            requests = try adapter.normalize(raw, receivedAt: request.receivedAt).map { .message($0) }
+            requests = try adapter.messages(from: raw, receivedAt: request.receivedAt).map { .message($0) }
         } catch let error as NormalizationError {
             switch error.disposition {
             case .rejected(let status):

@@ -4,6 +4,9 @@ import Foundation
 public struct InboundMessage: Codable, Sendable, Equatable {
     /// The configured name of the adapter instance that received it (`support-inbox`).
     public var adapter: String
+    /// The registered kind of that adapter (`generic`, `imap`, `sms.twilio`). The core sets it from the
+    /// adapter that normalized the input; nil on messages stored before kinds were recorded.
+    public var adapterKind: String?
     public var channel: ChannelKind
     /// The provider's id for this message; with `adapter` it is the dedup key.
     public var externalID: String
@@ -30,9 +33,10 @@ public struct InboundMessage: Codable, Sendable, Equatable {
         adapter: String, channel: ChannelKind, externalID: String, receivedAt: Date, sender: Sender,
         subject: String? = nil, body: String, threadRefs: [String] = [], ownRefs: [String] = [],
         isPublic: Bool = false, attachments: [AttachmentInfo] = [], flags: Set<MessageFlag> = [], raw: RawPayload,
-        fragment: MessageFragment? = nil
+        fragment: MessageFragment? = nil, adapterKind: String? = nil
     ) {
         self.adapter = adapter
+        self.adapterKind = adapterKind
         self.channel = channel
         self.externalID = externalID
         self.receivedAt = receivedAt

@@ -49,6 +49,8 @@ public enum API {
         public var caseId: String?
         public var contactId: Int64
         public var adapter: String
+        /// The adapter's registered kind (`sms.twilio`); absent on messages stored before it was recorded.
+        public var adapterKind: String?
         public var channel: String
         public var externalId: String
         public var receivedAt: Date
@@ -68,6 +70,7 @@ public enum API {
             caseId = stored.caseID.map(CaseReference.format)
             contactId = stored.contactID
             adapter = message.adapter
+            adapterKind = message.adapterKind
             channel = message.channel.rawValue
             externalId = message.externalID
             receivedAt = message.receivedAt

@@ -31,7 +31,7 @@ public struct QuarantineRetrier: Sendable {
             return .stillFailing(reason: reason)
         }
         do {
-            let messages = try adapter.normalize(entry.raw, receivedAt: entry.receivedAt)
+            let messages = try adapter.messages(from: entry.raw, receivedAt: entry.receivedAt)
             guard let message = messages.first else {
                 try await store.recordRetry(quarantineID: id, reason: "the input holds no message", messageID: nil)
                 return .stillFailing(reason: "the input holds no message")

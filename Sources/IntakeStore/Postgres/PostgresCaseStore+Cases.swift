@@ -144,7 +144,8 @@ extension PostgresCaseStore {
             sender: Sender(identities: StringMapCoding.decodeIdentities(try row.text("sender_identities")), displayName: try row.optionalText("sender_name")),
             subject: try row.optionalText("subject"), body: try row.text("body"), threadRefs: StringMapCoding.decodeLines(try row.text("thread_refs")),
             ownRefs: StringMapCoding.decodeLines(try row.text("own_refs")), isPublic: try row.bool("is_public"), attachments: attachments,
-            flags: Set(try row.text("flags").split(separator: ",").compactMap { MessageFlag(rawValue: String($0)) }), raw: raw)
+            flags: Set(try row.text("flags").split(separator: ",").compactMap { MessageFlag(rawValue: String($0)) }), raw: raw,
+            adapterKind: try row.optionalText("adapter_kind"))
         return StoredMessage(id: try row.int64("id"), caseID: try row.optionalInt64("case_id"), contactID: try row.int64("contact_id"), message: message)
     }
 }

@@ -123,10 +123,10 @@ enum PostgresIngestFunction {
                 END IF;
 
                 INSERT INTO messages(adapter, external_id, case_id, contact_id, channel, received_at, sender_name, sender_identities,
-                        subject, body, thread_refs, own_refs, is_public, attachments, flags, raw_id)
+                        subject, body, thread_refs, own_refs, is_public, attachments, flags, raw_id, adapter_kind)
                     VALUES (v_adapter, m->>'external_id', v_case, v_contact, v_channel, v_at, m->>'sender_name', m->>'sender_identities',
                         m->>'subject', m->>'body', m->>'thread_refs_text', m->>'own_refs_text', v_public, m->>'attachments', m->>'flags',
-                        v_raw)
+                        v_raw, m->>'adapter_kind')
                     RETURNING id INTO v_message;
 
                 IF v_case IS NOT NULL THEN
@@ -163,6 +163,7 @@ struct PostgresIngestItem: Encodable {
     }
 
     var adapter: String
+    var adapter_kind: String?
     var external_id: String
     var channel: String
     var received_at: Double
@@ -187,6 +188,7 @@ struct PostgresIngestItem: Encodable {
 
     init(_ message: InboundMessage) throws {
         adapter = message.adapter
+        adapter_kind = message.adapterKind
         external_id = message.externalID
         channel = message.channel.rawValue
         received_at = message.receivedAt.timeIntervalSince1970

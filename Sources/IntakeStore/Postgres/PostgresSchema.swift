@@ -90,6 +90,11 @@ enum PostgresSchema {
         ] + ["messages", "quarantine", "fragments"].map { table in
             "ALTER TABLE \(table) ADD FOREIGN KEY (raw_id) REFERENCES raw_payloads(id)"
         } + [PostgresIngestFunction.create]),
+        // The adapter's registered kind (`sms.twilio`) beside its configured name; unknown for earlier rows.
+        ("v4-adapter-kind", [
+            "ALTER TABLE messages ADD COLUMN adapter_kind TEXT",
+            PostgresIngestFunction.create,
+        ]),
     ]
 
     /// The advisory lock that makes instances starting at once migrate one after the other ("schema").

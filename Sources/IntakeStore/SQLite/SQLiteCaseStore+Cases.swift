@@ -161,7 +161,8 @@ extension SQLiteCaseStore {
             sender: Sender(identities: StringMapCoding.decodeIdentities(row["sender_identities"]), displayName: row["sender_name"]),
             subject: row["subject"], body: row["body"], threadRefs: StringMapCoding.decodeLines(row["thread_refs"]),
             ownRefs: StringMapCoding.decodeLines(row["own_refs"]), isPublic: row["is_public"], attachments: attachments,
-            flags: Set(flagText.split(separator: ",").compactMap { MessageFlag(rawValue: String($0)) }), raw: storedRaw(row))
+            flags: Set(flagText.split(separator: ",").compactMap { MessageFlag(rawValue: String($0)) }), raw: storedRaw(row),
+            adapterKind: row["adapter_kind"])
         return StoredMessage(id: row["id"], caseID: row["case_id"], contactID: row["contact_id"], message: message)
     }
 }

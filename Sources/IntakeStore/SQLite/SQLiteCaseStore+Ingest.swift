@@ -34,14 +34,14 @@ extension SQLiteCaseStore {
 
         try db.cachedStatement(sql: """
             INSERT INTO messages(adapter, external_id, case_id, contact_id, channel, received_at, sender_name, sender_identities,
-                subject, body, thread_refs, own_refs, is_public, attachments, flags, raw_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                subject, body, thread_refs, own_refs, is_public, attachments, flags, raw_id, adapter_kind)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).run(
                 message.adapter, message.externalID, placement.caseID, contactID, message.channel.rawValue, at,
                 message.sender.displayName, StringMapCoding.encodeIdentities(message.sender.identities), message.subject,
                 message.body, StringMapCoding.encodeLines(message.threadRefs), StringMapCoding.encodeLines(message.ownRefs),
                 message.isPublic, message.attachments.isEmpty ? nil : String(decoding: try JSONEncoder.column.encode(message.attachments), as: UTF8.self),
-                flags, rawID)
+                flags, rawID, message.adapterKind)
         let messageID = db.lastInsertedRowID
 
         if let caseID = placement.caseID {

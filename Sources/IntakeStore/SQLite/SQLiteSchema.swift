@@ -259,6 +259,10 @@ enum SQLiteSchema {
                 ALTER TABLE raw_payloads_by_row RENAME TO raw_payloads;
                 """)
         }
+        // The adapter's registered kind (`sms.twilio`) beside its configured name; unknown for earlier rows.
+        migrator.registerMigration("v6-adapter-kind") { db in
+            try db.execute(sql: "ALTER TABLE messages ADD COLUMN adapter_kind TEXT")
+        }
         return migrator
     }
 }
