@@ -131,20 +131,25 @@ extension PostgresCaseStore {
             at: try row.date("at"), actor: try row.text("actor"), data: StringMapCoding.decode(try row.text("data")))
     }
 
+    /// The payload named by a row's `raw_sha256`, `raw_content_type` and `raw_metadata`, without its bytes
+    /// (as SQLite's `storedRaw`): what message and quarantine listings carry.
+    static func storedRaw(_ row: PostgresColumns) throws -> RawPayload {
+        RawPayload(storedAt: try row.optionalText("raw_sha256") ?? "", contentType: try row.optionalText("raw_content_type") ?? "application/octet-stream",
+                   metadata: try row.optionalText("raw_metadata").map(StringMapCoding.decode) ?? [:])
+    }
+
     /// A message row joined with its raw payload's `raw_sha256`, `raw_content_type` and `raw_metadata`.
     static func storedMessage(_ row: PostgresColumns) throws -> StoredMessage {
         let attachments: [AttachmentInfo] = try row.optionalText("attachments").map {
             try JSONDecoder().decode([AttachmentInfo].self, from: Data($0.utf8))
         } ?? []
-        let raw = RawPayload(storedAt: try row.text("raw_sha256"), contentType: try row.text("raw_content_type"),
-                             metadata: StringMapCoding.decode(try row.text("raw_metadata")))
         let message = InboundMessage(
             adapter: try row.text("adapter"), channel: ChannelKind(rawValue: try row.text("channel")) ?? .api,
             externalID: try row.text("external_id"), receivedAt: try row.date("received_at"),
             sender: Sender(identities: StringMapCoding.decodeIdentities(try row.text("sender_identities")), displayName: try row.optionalText("sender_name")),
             subject: try row.optionalText("subject"), body: try row.text("body"), threadRefs: StringMapCoding.decodeLines(try row.text("thread_refs")),
             ownRefs: StringMapCoding.decodeLines(try row.text("own_refs")), isPublic: try row.bool("is_public"), attachments: attachments,
-            flags: Set(try row.text("flags").split(separator: ",").compactMap { MessageFlag(rawValue: String($0)) }), raw: raw,
+            flags: Set(try row.text("flags").split(separator: ",").compactMap { MessageFlag(rawValue: String($0)) }), raw: try storedRaw(row),
             adapterKind: try row.optionalText("adapter_kind"))
         return StoredMessage(id: try row.int64("id"), caseID: try row.optionalInt64("case_id"), contactID: try row.int64("contact_id"), message: message)
     }

@@ -11,9 +11,7 @@ extension PostgresCaseStore {
             """
         return try await session { session in
             let read = { (row: PostgresColumns) throws -> QuarantineEntry in
-                let raw = RawPayload(storedAt: try row.optionalText("raw_sha256") ?? "", contentType: try row.optionalText("raw_content_type") ?? "application/octet-stream",
-                                     metadata: try row.optionalText("raw_metadata").map(StringMapCoding.decode) ?? [:])
-                return Self.quarantineEntry(try Self.quarantineRow(row), raw: raw, rawSize: Int(try row.optionalInt64("raw_size") ?? 0))
+                Self.quarantineEntry(try Self.quarantineRow(row), raw: try Self.storedRaw(row), rawSize: Int(try row.optionalInt64("raw_size") ?? 0))
             }
             return if let status {
                 try await session.all("\(unescaped: columns) WHERE q.status = \(status.rawValue) ORDER BY q.id LIMIT \(limit)", read)
