@@ -20,8 +20,7 @@ import Testing
     }
 
     @Test func aCorruptEntryDoesNotStopTheOthers() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("retrier-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory("retrier")
         let store = FailingCaseStore(wrapping: try SQLiteCaseStore(path: dir.appendingPathComponent("db.sqlite").path))
         let outcomes = try await store.ingest((1...3).map { index in
             .quarantine(QuarantineRequest(adapter: "api", receivedAt: Date(), reason: "bad",
